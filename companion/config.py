@@ -1,0 +1,88 @@
+"""Every path the Companion uses, in one place.
+
+The data folder is, in order of precedence: ``--data-dir``, the ``COMPANION_DATA_DIR``
+environment variable, then the platform's user data folder (platformdirs).
+Bundled content and catalogs are found inside the installed package
+(``companion/_bundled``) or, in a checkout, at the repository's top level.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "openIMIS Companion"
+APP_AUTHOR = "openIMIS"
+DATA_DIR_ENV = "COMPANION_DATA_DIR"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _bundled(name: str) -> Path:
+    installed = _PACKAGE_DIR / "_bundled" / name
+    if installed.is_dir():
+        return installed
+    return _PACKAGE_DIR.parent / name
+
+
+def resources_dir() -> Path:
+    """Bundled guides, templates, images and icons."""
+    return _bundled("resources")
+
+
+def guides_dir() -> Path:
+    return resources_dir() / "guides"
+
+
+def translations_dir() -> Path:
+    """gettext catalogs: ``<dir>/<lang>/LC_MESSAGES/companion.mo``."""
+    return _bundled("translations")
+
+
+def migrations_dir() -> Path:
+    return _PACKAGE_DIR / "storage" / "migrations"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir  # imported here: only needed without an override
+
+    return Path(user_data_dir(APP_NAME, APP_AUTHOR, roaming=True))
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The user's data folder and what lives in it."""
+
+    data_dir: Path
+
+    @classmethod
+    def resolve(cls, cli_data_dir: str | os.PathLike[str] | None = None) -> "Paths":
+        chosen = cli_data_dir or os.environ.get(DATA_DIR_ENV) or default_data_dir()
+        return cls(Path(chosen).expanduser().resolve())
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "companion.sqlite3"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def log_file(self) -> Path:
+        return self.logs_dir / "companion.log"
+
+    @property
+    def blobs_dir(self) -> Path:
+        """Content-addressed store for attachments (SHA-256 named files)."""
+        return self.data_dir / "blobs"
+
+    def ensure(self) -> "Paths":
+        for folder in (self.data_dir, self.backups_dir, self.logs_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self

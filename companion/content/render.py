@@ -1,0 +1,128 @@
+"""Markdown → sanitised HTML, rendered once at import and stored (never on every open).
+
+Markdown from anywhere is untrusted: the HTML is cleaned with nh3 (ammonia), only
+safe tags and link schemes survive, remote images become a plain link, and links to
+other guides become ``guide:<slug>`` so the reader opens them inside the app.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify_unicode
+
+ALLOWED_TAGS = {
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "a", "img", "span", "div",
+    "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "code", "em", "strong", "b", "i",
+    "sup", "sub", "table", "thead", "tbody", "tr", "th", "td", "caption",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title"},
+    "a": {"href", "name"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+}
+LINK_SCHEMES = {"http", "https", "mailto", "guide", "image"}
+IMAGE_SCHEME = "image:"  # resolved by the reader from the bundled images folder
+
+_HEADING_WITH_ID = re.compile(r"<h([1-6])([^>]*?)\sid=\"([^\"]+)\"([^>]*)>")
+_TAG = re.compile(r"<[^>]+>")
+_REMOTE_IMAGE = re.compile(r"<img\b[^>]*\bsrc=\"(https?:[^\"]*)\"[^>]*>")
+_ALT = re.compile(r"\balt=\"([^\"]*)\"")
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    anchor: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RenderedGuide:
+    html: str
+    text: str
+    toc: tuple[TocEntry, ...]
+    word_count: int
+
+
+def _rewrite_link(href: str) -> str | None:
+    """Where a link in a guide may point: another guide, a section, the web, mail."""
+    href = href.strip()
+    if href.startswith(("#", "guide:", "http://", "https://", "mailto:")):
+        return href
+    path, _, anchor = href.partition("#")
+    if path.endswith(".md"):
+        slug = posixpath.basename(path)[: -len(".md")]
+        return f"guide:{slug}" + (f"#{anchor}" if anchor else "")
+    return None  # file:, javascript:, relative paths to nowhere: dropped
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href":
+        return _rewrite_link(value)
+    if tag == "img" and attribute == "src":
+        if value.startswith(("http://", "https://")):
+            return value  # replaced by a link below, never fetched
+        if value.startswith(IMAGE_SCHEME):
+            return value
+        name = posixpath.basename(value.strip())
+        return f"{IMAGE_SCHEME}{name}" if name else None
+    return value
+
+
+def _remote_image_to_link(match: re.Match[str]) -> str:
+    url = match.group(1)
+    alt = _ALT.search(match.group(0))
+    label = alt.group(1) if alt and alt.group(1) else url
+    return f'<a href="{url}">{label}</a>'
+
+
+def _add_heading_anchors(fragment: str) -> str:
+    # QTextBrowser.scrollToAnchor() looks for <a name="...">, so each heading carries one.
+    return _HEADING_WITH_ID.sub(
+        lambda m: f'<h{m.group(1)}{m.group(2)} id="{m.group(3)}"{m.group(4)}><a name="{m.group(3)}"></a>',
+        fragment,
+    )
+
+
+def _flatten_toc(tokens: list[dict]) -> list[TocEntry]:
+    entries: list[TocEntry] = []
+    for token in tokens:
+        entries.append(TocEntry(int(token["level"]), token["id"], html.unescape(_TAG.sub("", token["name"]))))
+        entries.extend(_flatten_toc(token.get("children", [])))
+    return entries
+
+
+def render_markdown(source: str) -> RenderedGuide:
+    converter = markdown.Markdown(
+        extensions=["tables", "fenced_code", "toc", "attr_list", "sane_lists", "def_list"],
+        extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"}},
+        output_format="html",
+    )
+    raw = converter.convert(source)
+    clean = nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=LINK_SCHEMES,
+        attribute_filter=_attribute_filter,
+        link_rel=None,
+        strip_comments=True,
+    )
+    clean = _REMOTE_IMAGE.sub(_remote_image_to_link, clean)
+    clean = _add_heading_anchors(clean)
+    text = html.unescape(_TAG.sub(" ", clean))
+    text = re.sub(r"\s+", " ", text).strip()
+    return RenderedGuide(
+        html=clean,
+        text=text,
+        toc=tuple(_flatten_toc(getattr(converter, "toc_tokens", []))),
+        word_count=len(text.split()),
+    )

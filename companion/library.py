@@ -1,0 +1,308 @@
+"""The library's operations: what the screens ask of the core (Anki-style, no SQL in widgets).
+
+Every method opens its own short session, so it can run on a worker thread too.
+Results are plain frozen dataclasses: screens never hold ORM objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import Engine, delete, func, select, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from companion.content.categories import CATEGORY_KEYS
+from companion.storage.database import session_factory
+from companion.storage.models import Bookmark, Guide, ReadingState, Setting, new_uuid, utcnow
+
+HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"  # the UI turns these into its own markup
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class GuideSummary:
+    slug: str
+    language: str
+    title: str
+    summary: str
+    category: str
+    word_count: int
+    updated_at: dt.datetime
+    is_translation: bool
+
+
+@dataclass(frozen=True)
+class TranslationState:
+    """How this text relates to the guide's other languages."""
+
+    original_language: str
+    available: tuple[str, ...]  # languages this guide exists in
+    outdated: bool  # a translation made from an older revision of the original
+    requested_missing: str | None  # the language asked for, when it does not exist
+
+
+@dataclass(frozen=True)
+class GuideView:
+    slug: str
+    language: str
+    title: str
+    category: str
+    html: str
+    toc: tuple[tuple[int, str, str], ...]
+    revision: int
+    word_count: int
+    updated_at: dt.datetime
+    translation: TranslationState
+    position: float
+    bookmarked: bool
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    slug: str
+    language: str
+    title: str  # with highlight markers
+    snippet: str  # with highlight markers
+    category: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ReadingEntry:
+    slug: str
+    language: str
+    title: str
+    position: float
+    last_opened_at: dt.datetime
+
+
+def fts_query(user_text: str) -> str | None:
+    """Turn what the user typed into a safe FTS5 query: every word must appear, the last
+    one as a prefix (search as you type). Punctuation and FTS operators are never passed on."""
+    words = _WORD.findall(user_text)
+    if not words:
+        return None
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+class Library:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = session_factory(engine)
+
+    # --- browsing ---------------------------------------------------------------------------
+
+    def guide_count(self) -> int:
+        with self.sessions() as session:
+            return session.scalar(select(func.count(func.distinct(Guide.slug)))) or 0
+
+    def category_counts(self) -> dict[str, int]:
+        """Number of guides (counted once whatever their languages) in each category."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Guide.category, func.count(func.distinct(Guide.slug))).group_by(Guide.category)
+            ).all()
+        counts = {key: 0 for key in CATEGORY_KEYS}
+        counts.update({category: count for category, count in rows})
+        return counts
+
+    def guides(self, category: str | None, ui_language: str, language_filter: str | None = None) -> list[GuideSummary]:
+        """Guides of a category. With no language filter, one entry per guide: the UI
+        language's text where it exists, otherwise the original."""
+        columns = (Guide.slug, Guide.language, Guide.title, Guide.summary, Guide.category,
+                   Guide.word_count, Guide.updated_at, Guide.translation_of, Guide.sort_order)
+        query = select(*columns).order_by(Guide.sort_order, Guide.title)
+        if category:
+            query = query.where(Guide.category == category)
+        if language_filter:
+            query = query.where(Guide.language == language_filter)
+        with self.sessions() as session:
+            rows = session.execute(query).all()
+        chosen: dict[str, tuple] = {}
+        for row in rows:
+            current = chosen.get(row.slug)
+            if current is None or _preference(row, ui_language) < _preference(current, ui_language):
+                chosen[row.slug] = row
+        ordered = sorted(chosen.values(), key=lambda r: (r.sort_order, r.title.casefold()))
+        return [
+            GuideSummary(r.slug, r.language, r.title, r.summary, r.category, r.word_count, r.updated_at,
+                         r.translation_of is not None)
+            for r in ordered
+        ]
+
+    def open_guide(self, slug: str, language: str) -> GuideView | None:
+        """The guide in ``language``; where that text does not exist, the original."""
+        with self.sessions() as session:
+            versions = session.execute(
+                select(Guide.id, Guide.language, Guide.translation_of, Guide.revision, Guide.source_revision)
+                .where(Guide.slug == slug)
+            ).all()
+            if not versions:
+                return None
+            by_language = {v.language: v for v in versions}
+            original = next((v for v in versions if v.translation_of is None), versions[0])
+            picked = by_language.get(language, original)
+            guide = session.get(Guide, picked.id)
+            assert guide is not None
+            outdated = (
+                guide.translation_of is not None
+                and guide.translation_of in by_language
+                and (guide.source_revision or 0) < by_language[guide.translation_of].revision
+            )
+            state = session.scalar(
+                select(ReadingState.position).where(
+                    ReadingState.guide_slug == slug, ReadingState.language == guide.language
+                )
+            )
+            bookmarked = session.scalar(select(Bookmark.id).where(Bookmark.guide_slug == slug)) is not None
+            return GuideView(
+                slug=guide.slug,
+                language=guide.language,
+                title=guide.title,
+                category=guide.category,
+                html=guide.body_html,
+                toc=tuple(tuple(entry) for entry in guide.toc),
+                revision=guide.revision,
+                word_count=guide.word_count,
+                updated_at=guide.updated_at,
+                translation=TranslationState(
+                    original_language=original.language,
+                    available=tuple(sorted(by_language)),
+                    outdated=outdated,
+                    requested_missing=None if language in by_language else language,
+                ),
+                position=state or 0.0,
+                bookmarked=bookmarked,
+            )
+
+    def titles(self, slugs: Iterable[str], ui_language: str) -> dict[str, str]:
+        """Display titles for guide slugs, in the UI language where available."""
+        slugs = list(slugs)
+        if not slugs:
+            return {}
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Guide.slug, Guide.language, Guide.title, Guide.translation_of).where(Guide.slug.in_(slugs))
+            ).all()
+        best: dict[str, tuple] = {}
+        for row in rows:
+            if row.slug not in best or _preference(row, ui_language) < _preference(best[row.slug], ui_language):
+                best[row.slug] = row
+        return {slug: row.title for slug, row in best.items()}
+
+    # --- search -----------------------------------------------------------------------------
+
+    def search(self, user_text: str, category: str | None = None, language: str | None = None,
+               limit: int = 50) -> list[SearchHit]:
+        query = fts_query(user_text)
+        if query is None:
+            return []
+        filters, params = [], {"q": query, "limit": limit}
+        if category:
+            filters.append("category = :category")
+            params["category"] = category
+        if language:
+            filters.append("language = :language")
+            params["language"] = language
+        restrict = f"AND rowid IN (SELECT id FROM guide WHERE {' AND '.join(filters)})" if filters else ""
+        # Rank first on the index alone, then build snippets for the few rows shown.
+        sql = text(f"""
+            WITH hits AS (
+                SELECT rowid AS id, bm25(guide_fts, 10.0, 4.0, 3.0, 1.0) AS score
+                FROM guide_fts WHERE guide_fts MATCH :q {restrict}
+                ORDER BY score LIMIT :limit)
+            SELECT g.slug, g.language, g.category, hits.score,
+                   highlight(guide_fts, 0, char(2), char(3)) AS title,
+                   snippet(guide_fts, 3, char(2), char(3), '…', 20) AS body,
+                   snippet(guide_fts, 1, char(2), char(3), '…', 20) AS summary
+            FROM hits
+            JOIN guide_fts ON guide_fts.rowid = hits.id AND guide_fts MATCH :q
+            JOIN guide g ON g.id = hits.id
+            ORDER BY hits.score""")
+        with self.engine.connect() as connection:
+            rows = connection.execute(sql, params).all()
+        hits = []
+        for row in rows:
+            snippet = row.body if HIGHLIGHT_START in row.body else (row.summary or row.body)
+            hits.append(SearchHit(row.slug, row.language, row.title, snippet, row.category, row.score))
+        return hits
+
+    # --- bookmarks and reading ----------------------------------------------------------------
+
+    def is_bookmarked(self, slug: str) -> bool:
+        with self.sessions() as session:
+            return session.scalar(select(Bookmark.id).where(Bookmark.guide_slug == slug)) is not None
+
+    def set_bookmark(self, slug: str, on: bool) -> bool:
+        with self.sessions.begin() as session:
+            if on:
+                session.execute(sqlite_insert(Bookmark).values(id=new_uuid(), workspace="local", guide_slug=slug,
+                                                               created_at=utcnow()).on_conflict_do_nothing())
+            else:
+                session.execute(delete(Bookmark).where(Bookmark.guide_slug == slug))
+        return on
+
+    def bookmarks(self, ui_language: str) -> list[tuple[str, str]]:
+        """(slug, title) of bookmarked guides, newest first."""
+        with self.sessions() as session:
+            slugs = list(session.scalars(select(Bookmark.guide_slug).order_by(Bookmark.created_at.desc())))
+        titles = self.titles(slugs, ui_language)
+        return [(slug, titles[slug]) for slug in slugs if slug in titles]
+
+    def mark_opened(self, slug: str, language: str) -> None:
+        self._upsert_state(slug, language, last_opened_at=utcnow())
+
+    def save_position(self, slug: str, language: str, position: float) -> None:
+        self._upsert_state(slug, language, position=min(max(position, 0.0), 1.0))
+
+    def _upsert_state(self, slug: str, language: str, **values) -> None:
+        row = {"id": new_uuid(), "workspace": "local", "guide_slug": slug, "language": language,
+               "position": 0.0, "last_opened_at": utcnow()}
+        row.update(values)
+        statement = sqlite_insert(ReadingState).values(**row)
+        statement = statement.on_conflict_do_update(index_elements=["guide_slug", "language"], set_=values)
+        with self.sessions.begin() as session:
+            session.execute(statement)
+
+    def recently_opened(self, limit: int = 8) -> list[ReadingEntry]:
+        query = (
+            select(ReadingState.guide_slug, ReadingState.language, Guide.title, ReadingState.position,
+                   ReadingState.last_opened_at)
+            .join(Guide, (Guide.slug == ReadingState.guide_slug) & (Guide.language == ReadingState.language))
+            .order_by(ReadingState.last_opened_at.desc())
+            .limit(limit)
+        )
+        with self.sessions() as session:
+            return [ReadingEntry(*row) for row in session.execute(query).all()]
+
+    def continue_reading(self) -> ReadingEntry | None:
+        """The most recently opened guide the reader has not finished."""
+        for entry in self.recently_opened(limit=20):
+            if entry.position < 0.98:
+                return entry
+        return None
+
+    # --- settings ---------------------------------------------------------------------------
+
+    def setting(self, key: str, default=None):
+        with self.sessions() as session:
+            row = session.get(Setting, key)
+            return default if row is None else row.value
+
+    def set_setting(self, key: str, value) -> None:
+        with self.sessions.begin() as session:
+            session.merge(Setting(key=key, value=value))
+
+
+def _preference(row, ui_language: str) -> int:
+    if row.language == ui_language:
+        return 0
+    if row.translation_of is None:
+        return 1
+    return 2
+

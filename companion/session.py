@@ -1,0 +1,43 @@
+"""Opening the Companion's data: paths, schema, bundled content. Shared by the app, the
+self-check and the benchmarks, so they all start the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from companion.config import Paths, guides_dir
+from companion.library import Library
+from companion.storage.database import create_sqlite_engine
+from companion.storage.migrate import MigrationOutcome, prepare_database
+
+
+@dataclass
+class OpenedData:
+    paths: Paths
+    library: Library
+    migration: MigrationOutcome
+
+    def close(self) -> None:
+        self.library.engine.dispose()
+
+
+def open_data(paths: Paths) -> OpenedData:
+    """Create or upgrade the database (raises MigrationError) and return the library on it."""
+    paths.ensure()
+    outcome = prepare_database(paths.database, paths.backups_dir)
+    engine = create_sqlite_engine(paths.database)
+    return OpenedData(paths, Library(engine), outcome)
+
+
+def bundled_content_needs_import(library: Library) -> bool:
+    from companion.content.importer import bundled_content_is_current
+
+    with library.sessions() as session:
+        return not bundled_content_is_current(session, guides_dir())
+
+
+def import_bundled_content(library: Library, progress=None):
+    from companion.content.importer import import_bundled_guides
+
+    with library.sessions() as session:
+        return import_bundled_guides(session, guides_dir(), progress)

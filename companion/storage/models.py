@@ -1,0 +1,121 @@
+"""SQLAlchemy 2 typed models of the Companion's local database.
+
+User-made rows (bookmarks, reading state) carry a UUID and a workspace so that the
+sync engine can ship them later without reshaping the data (see docs/sync-protocol.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import DDL, JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+LOCAL_WORKSPACE = "local"
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Guide(Base):
+    """A guide in one language. ``origin`` tells who owns it: bundled guides are
+    updated by new releases; guides of other origins are never touched by that."""
+
+    __tablename__ = "guide"
+    __table_args__ = (
+        UniqueConstraint("slug", "language", name="uq_guide_slug_language"),
+        Index("ix_guide_category_order", "category", "sort_order"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(128))
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(32))
+    tags: Mapped[str] = mapped_column(Text, default="")  # space separated, searchable
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+    translation_of: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    source_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    origin: Mapped[str] = mapped_column(String(16), default="bundled")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    body_markdown: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    toc: Mapped[list] = mapped_column(JSON, default=list)
+    word_count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Setting(Base):
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)
+
+
+class Bookmark(Base):
+    """A bookmarked guide (all its languages: the reader opens it in the UI language)."""
+
+    __tablename__ = "bookmark"
+    __table_args__ = (UniqueConstraint("guide_slug", name="uq_bookmark_guide"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
+    guide_slug: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReadingState(Base):
+    """Where the reader stopped in one language of a guide, and when it was last opened."""
+
+    __tablename__ = "reading_state"
+    __table_args__ = (
+        UniqueConstraint("guide_slug", "language", name="uq_reading_state_guide"),
+        Index("ix_reading_state_opened", "last_opened_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
+    guide_slug: Mapped[str] = mapped_column(String(128))
+    language: Mapped[str] = mapped_column(String(8))
+    position: Mapped[float] = mapped_column(Float, default=0.0)  # 0.0 top .. 1.0 end
+    last_opened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# Full-text search: an FTS5 index over the guide table, kept in step by triggers.
+# remove_diacritics 2 makes "integration" find "intégration"; unicode61 folds case.
+FTS_DDL = [
+    """CREATE VIRTUAL TABLE guide_fts USING fts5(
+        title, summary, tags, body_text,
+        content='guide', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', prefix='2 3')""",
+    """CREATE TRIGGER guide_fts_insert AFTER INSERT ON guide BEGIN
+        INSERT INTO guide_fts(rowid, title, summary, tags, body_text)
+        VALUES (new.id, new.title, new.summary, new.tags, new.body_text);
+    END""",
+    """CREATE TRIGGER guide_fts_delete AFTER DELETE ON guide BEGIN
+        INSERT INTO guide_fts(guide_fts, rowid, title, summary, tags, body_text)
+        VALUES ('delete', old.id, old.title, old.summary, old.tags, old.body_text);
+    END""",
+    """CREATE TRIGGER guide_fts_update AFTER UPDATE ON guide BEGIN
+        INSERT INTO guide_fts(guide_fts, rowid, title, summary, tags, body_text)
+        VALUES ('delete', old.id, old.title, old.summary, old.tags, old.body_text);
+        INSERT INTO guide_fts(rowid, title, summary, tags, body_text)
+        VALUES (new.id, new.title, new.summary, new.tags, new.body_text);
+    END""",
+]
+
+for _statement in FTS_DDL:
+    event.listen(Guide.__table__, "after_create", DDL(_statement))

@@ -1,0 +1,118 @@
+"""Start the desktop app: ``companion`` (see ``companion --help``)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+
+from companion.cli import parse_args
+from companion.config import APP_AUTHOR, APP_NAME, Paths
+
+_started = time.perf_counter()
+
+
+@dataclass
+class RunningApp:
+    window: "MainWindow"  # noqa: F821 - imported lazily with Qt
+    data: "OpenedData"  # noqa: F821
+    languages: "LanguageManager"  # noqa: F821
+
+    def close(self) -> None:
+        self.window.close()
+        self.data.close()
+
+
+def ensure_qt_application():
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_AUTHOR)
+    return app
+
+
+def start(paths: Paths, language: str | None = None) -> RunningApp:
+    """Open the data, pick the language, show the main window. Raises MigrationError."""
+    from companion.library import Library  # noqa: F401 - keeps the import order explicit
+    from companion.session import bundled_content_needs_import, open_data
+    from ui.main_window import LANGUAGE_SETTING, MainWindow
+    from ui.translation import LanguageManager
+
+    app = ensure_qt_application()
+    languages = LanguageManager(app)
+    data = open_data(paths)
+    chosen = language or data.library.setting(LANGUAGE_SETTING) or LanguageManager.system_language()
+    languages.apply(chosen)  # before any widget exists: they are built in this language
+    window = MainWindow(data.library, languages)
+    window.show()
+    if bundled_content_needs_import(data.library):
+        window.import_bundled_content()
+    return RunningApp(window, data, languages)
+
+
+def show_migration_error(error) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from companion.i18n import _
+
+    box = QMessageBox(QMessageBox.Icon.Critical, _("Your data could not be opened"),
+                      _("The Companion could not update its database to this version. "
+                        "Nothing was lost: your previous data file is kept as it was."))
+    details = str(error)
+    if getattr(error, "backup", None):
+        details += "\n\n" + _("A copy of your data is also kept here: {path}").format(path=error.backup)
+    box.setDetailedText(details)
+    box.exec()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    paths = Paths.resolve(args.data_dir)
+    if args.self_check:
+        from companion.selfcheck import run_self_check
+
+        ok, lines = run_self_check(paths)
+        ok_qt, qt_lines = qt_self_check()
+        print("\n".join(lines + qt_lines))
+        return 0 if ok and ok_qt else 1
+
+    from companion import i18n
+    from companion.logs import setup_logging
+    from companion.storage.migrate import MigrationError
+    from ui.crash_dialog import install_crash_hook
+    from ui.translation import LanguageManager
+
+    paths.ensure()
+    setup_logging(paths.log_file)
+    install_crash_hook(paths.log_file, show_dialog=not args.no_crash_dialog)
+    app = ensure_qt_application()
+    try:
+        running = start(paths, args.language)
+    except MigrationError as error:
+        LanguageManager(app).apply(args.language or LanguageManager.system_language())
+        if args.no_crash_dialog:
+            print(i18n._("Your data could not be opened") + f": {error}", file=sys.stderr)
+        else:
+            show_migration_error(error)
+        return 1
+    if args.quit_when_ready:
+        from PySide6.QtCore import QTimer
+
+        def ready() -> None:
+            print(f"READY {time.perf_counter() - _started:.3f}", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, ready)
+    code = app.exec()
+    running.data.close()
+    return code
+
+
+def qt_self_check() -> tuple[bool, list[str]]:
+    """The Qt side of ``--self-check``: Qt's own French strings can be found."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    found = QTranslator().load("qtbase_fr", folder)
+    return found, [("ok   " if found else "FAIL ") + f"Qt's French translations (qtbase_fr) in {folder}"]

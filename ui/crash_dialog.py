@@ -1,0 +1,66 @@
+"""The dialog shown after an unexpected error, and the hook that shows it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton,
+                               QVBoxLayout)
+
+from companion.i18n import _
+from companion.logs import crash_report, log_crash
+
+EXIT_CRASHED = 70
+
+
+class CrashDialog(QDialog):
+    def __init__(self, report: str, log_file: Path, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("crashDialog")
+        self.setWindowTitle(_("The Companion ran into a problem"))
+        self.setMinimumSize(560, 380)
+        intro = QLabel(_("Something unexpected happened. Your work is saved. "
+                         "You can copy the report below and send it to your support contact.\n"
+                         "The full log is in: {path}").format(path=log_file))
+        intro.setWordWrap(True)
+        intro.setObjectName("crashIntro")
+        self.report_view = QPlainTextEdit(report)
+        self.report_view.setReadOnly(True)
+        self.report_view.setObjectName("crashReport")
+        self.report_view.setAccessibleName(_("Error report"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.copy_button = QPushButton(_("Copy report"))
+        self.copy_button.setObjectName("copyReportButton")
+        self.copy_button.setAccessibleName(_("Copy report"))
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.clicked.connect(self.copy_report)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.report_view, 1)
+        layout.addWidget(buttons)
+
+    def copy_report(self) -> None:
+        QGuiApplication.clipboard().setText(self.report_view.toPlainText())
+        self.copy_button.setText(_("Copied"))
+
+
+def install_crash_hook(log_file: Path, show_dialog: bool) -> None:
+    def hook(exc_type, exc_value, exc_traceback) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc_value, exc_traceback)
+            return
+        report = crash_report(exc_type, exc_value, exc_traceback, {"PySide6": pyside_version})
+        log_crash(report)
+        app = QApplication.instance()
+        if show_dialog and app is not None:
+            CrashDialog(report, log_file).exec()
+        elif app is not None:
+            app.exit(EXIT_CRASHED)
+        else:
+            sys.exit(EXIT_CRASHED)
+
+    sys.excepthook = hook

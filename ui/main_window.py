@@ -1,0 +1,274 @@
+"""The one main window: navigation column, top bar (back/forward, search, language), screens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
+                               QProgressBar, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
+
+from companion.i18n import SUPPORTED_LANGUAGES, _, current_language
+from companion.library import Library
+from companion.session import import_bundled_content
+from ui.icons import icon
+from ui.navigation import History, Location
+from ui.runner import run_in_background
+from ui.screens.home import HomeScreen
+from ui.screens.library import LibraryScreen
+from ui.screens.reader import ReaderScreen
+from ui.screens.search import SearchScreen
+from ui.translation import LanguageManager
+
+SEARCH_DELAY_MS = 150  # wait for typing to pause before searching
+LANGUAGE_SETTING = "language"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, library: Library, languages: LanguageManager) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.library = library
+        self.languages = languages
+        self.history = History()
+        self.resize(1280, 760)
+        self.setMinimumSize(QSize(900, 600))
+
+        # Navigation column: each entry is a screen that works today.
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setIconSize(QSize(22, 22))
+        self.navigation.setFixedWidth(190)
+        self._nav_keys = ["home", "library"]
+        for key in self._nav_keys:
+            item = QListWidgetItem(icon(key), "")
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(180, 40))
+            self.navigation.addItem(item)
+        self.navigation.itemActivated.connect(self._nav_activated)
+        self.navigation.itemClicked.connect(self._nav_activated)
+
+        # Top bar.
+        self.back_button = self._tool_button("backButton", "back", self.go_back)
+        self.forward_button = self._tool_button("forwardButton", "forward", self.go_forward)
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("searchField")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search_field.setMinimumWidth(320)
+        self.search_field.textEdited.connect(self._search_typed)
+        self.search_field.returnPressed.connect(self._run_search_now)
+        self.language_label = QLabel()
+        self.language_buttons = QButtonGroup(self)
+        self.language_buttons.setExclusive(True)
+        language_box = QHBoxLayout()
+        language_box.setSpacing(0)
+        for code in SUPPORTED_LANGUAGES:
+            button = QToolButton()
+            button.setObjectName(f"language_{code}")
+            button.setText(code.upper())
+            button.setCheckable(True)
+            button.setAutoRaise(False)
+            button.setMinimumWidth(40)
+            button.clicked.connect(lambda _checked=False, c=code: self.switch_language(c))
+            self.language_buttons.addButton(button)
+            language_box.addWidget(button)
+        top_bar = QHBoxLayout()
+        top_bar.addWidget(self.back_button)
+        top_bar.addWidget(self.forward_button)
+        top_bar.addWidget(self.search_field, 1)
+        top_bar.addSpacing(16)
+        top_bar.addWidget(self.language_label)
+        top_bar.addLayout(language_box)
+
+        # Screens.
+        self.home = HomeScreen(library)
+        self.library_screen = LibraryScreen(library)
+        self.reader = ReaderScreen(library)
+        self.search_screen = SearchScreen(library)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("screens")
+        self.screens = {"home": self.home, "library": self.library_screen, "reader": self.reader,
+                        "search": self.search_screen}
+        for screen in self.screens.values():
+            self.stack.addWidget(screen)
+            if hasattr(screen, "open_guide_requested"):
+                screen.open_guide_requested.connect(self.open_guide)
+        self.home.library_requested.connect(lambda: self.go(Location("library")))
+        self.reader.bookmarks_changed.connect(self.home.refresh)
+
+        main_area = QWidget()
+        main_layout = QVBoxLayout(main_area)
+        main_layout.addLayout(top_bar)
+        main_layout.addWidget(self.stack, 1)
+        central = QWidget()
+        central_layout = QHBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.addWidget(self.navigation)
+        central_layout.addWidget(main_area, 1)
+        self.setCentralWidget(central)
+
+        self.import_progress = QProgressBar()
+        self.import_progress.setObjectName("importProgress")
+        self.import_progress.setMaximumWidth(240)
+        self.import_progress.hide()
+        self.statusBar().addPermanentWidget(self.import_progress)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._run_search_now)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.focus_search)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self, self.go_back)
+        QShortcut(QKeySequence("Alt+Left"), self, self.go_back)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Forward), self, self.go_forward)
+        QShortcut(QKeySequence("Alt+Right"), self, self.go_forward)
+
+        self._mark_language(current_language())
+        self.retranslate()
+        self.go(Location("home"))
+
+    def _tool_button(self, name: str, icon_name: str, slot) -> QToolButton:
+        button = QToolButton()
+        button.setObjectName(name)
+        button.setIcon(icon(icon_name))
+        button.setIconSize(QSize(22, 22))
+        button.clicked.connect(slot)
+        return button
+
+    # --- language ---------------------------------------------------------------------------
+
+    def switch_language(self, language: str) -> None:
+        if language == current_language():
+            self._mark_language(language)
+            return
+        self.languages.apply(language)  # every widget receives LanguageChange
+        self.library.set_setting(LANGUAGE_SETTING, language)
+        self._mark_language(language)
+
+    def _mark_language(self, language: str) -> None:
+        for button in self.language_buttons.buttons():
+            button.setChecked(button.objectName() == f"language_{language}")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("openIMIS Companion"))
+        labels = {"home": _("Home"), "library": _("Library")}
+        for row, key in enumerate(self._nav_keys):
+            item = self.navigation.item(row)
+            item.setText(labels[key])
+            item.setToolTip(labels[key])
+        self.navigation.setAccessibleName(_("Sections"))
+        self.back_button.setToolTip(_("Back (Alt+Left)"))
+        self.back_button.setAccessibleName(_("Back"))
+        self.forward_button.setToolTip(_("Forward (Alt+Right)"))
+        self.forward_button.setAccessibleName(_("Forward"))
+        self.search_field.setPlaceholderText(_("Search the library (Ctrl+F)"))
+        self.search_field.setAccessibleName(_("Search the library"))
+        self.language_label.setText(_("Language:"))
+        names = {"en": _("English interface"), "fr": _("French interface")}
+        for button in self.language_buttons.buttons():
+            code = button.objectName().removeprefix("language_")
+            button.setAccessibleName(names[code])
+            button.setToolTip(names[code])
+        self.import_progress.setAccessibleName(_("Preparing the library"))
+
+    # --- navigation -------------------------------------------------------------------------
+
+    def go(self, location: Location, record: bool = True) -> None:
+        if location.screen == "reader":
+            slug, language = location.params
+            if not self.reader.show_guide(slug, language):
+                self.statusBar().showMessage(_("This guide is not in the library."), 5000)
+                return
+            # The history remembers the language actually shown.
+            location = Location("reader", (slug, self.reader.view.language))
+        elif location.screen == "library":
+            self.library_screen.refresh()
+            if location.params:
+                self.library_screen.show_category(location.params[0])
+        elif location.screen == "search":
+            query = location.params[0] if location.params else ""
+            if self.search_field.text() != query:
+                self.search_field.setText(query)
+            self.search_screen.search(query)
+        elif location.screen == "home":
+            self.home.refresh()
+        if record:
+            if location.screen == "search" and self.history.current and self.history.current.screen == "search":
+                self.history.replace(location)  # one history entry per search, not per key
+            else:
+                self.history.push(location)
+        self.stack.setCurrentWidget(self.screens[location.screen])
+        self._sync_navigation(location.screen)
+
+    def _sync_navigation(self, screen: str) -> None:
+        self.navigation.blockSignals(True)
+        if screen in self._nav_keys:
+            self.navigation.setCurrentRow(self._nav_keys.index(screen))
+        else:
+            self.navigation.clearSelection()
+            self.navigation.setCurrentItem(None)
+        self.navigation.blockSignals(False)
+        self.back_button.setEnabled(self.history.can_go_back())
+        self.forward_button.setEnabled(self.history.can_go_forward())
+
+    def _nav_activated(self, item: QListWidgetItem) -> None:
+        self.go(Location(item.data(Qt.ItemDataRole.UserRole)))
+
+    def open_guide(self, slug: str, language: str | None = None) -> None:
+        self.go(Location("reader", (slug, language or current_language())))
+
+    def go_back(self) -> None:
+        location = self.history.back()
+        if location:
+            self.go(location, record=False)
+
+    def go_forward(self) -> None:
+        location = self.history.forward()
+        if location:
+            self.go(location, record=False)
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def _search_typed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _run_search_now(self) -> None:
+        self._search_timer.stop()
+        self.go(Location("search", (self.search_field.text(),)))
+
+    # --- bundled content ----------------------------------------------------------------------
+
+    def import_bundled_content(self) -> None:
+        """First launch or a new release: import the bundled guides off the UI thread."""
+        self.import_progress.setRange(0, 0)
+        self.import_progress.show()
+        self.statusBar().showMessage(_("Preparing the library…"))
+
+        def progress(done: int, total: int) -> None:
+            self.import_progress.setRange(0, total)
+            self.import_progress.setValue(done)
+
+        def finished(report) -> None:
+            self.import_progress.hide()
+            self.statusBar().showMessage(_("The library is ready."), 4000)
+            current = self.history.current
+            self.library_screen.refresh()
+            if current is not None and current.screen != "reader":
+                self.go(current, record=False)
+
+        def failed(error: BaseException) -> None:
+            self.import_progress.hide()
+            self.statusBar().showMessage(_("The bundled guides could not be loaded: {error}").format(error=error))
+
+        run_in_background(lambda report: import_bundled_content(self.library, report),
+                          on_success=finished, on_failure=failed, on_progress=progress)
+
+    def closeEvent(self, event) -> None:
+        self.reader.save_position()
+        super().closeEvent(event)

@@ -1,0 +1,154 @@
+"""Home: what a new member sees first. Where to start, and where they stopped."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidgetItem, QProgressBar, QPushButton,
+                               QVBoxLayout)
+
+from companion.i18n import _, current_language, format_date, format_percent
+from companion.library import Library
+from ui.icons import icon
+from ui.screens.base import Screen
+from ui.widgets.rich_list import KEY_ROLE, RichList
+
+START_HERE = "start-here"
+
+
+class HomeScreen(Screen):
+    open_guide_requested = Signal(str, str)
+    library_requested = Signal()
+
+    def __init__(self, library: Library, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("homeScreen")
+        self.library = library
+        self._continue_target: tuple[str, str] | None = None
+
+        self.heading = QLabel()
+        self.heading.setObjectName("homeHeading")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.7)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.intro = QLabel()
+        self.intro.setObjectName("homeIntro")
+        self.intro.setWordWrap(True)
+        self.start_button = QPushButton(icon("guide"), "")
+        self.start_button.setObjectName("startHereButton")
+        self.start_button.clicked.connect(lambda: self.open_guide_requested.emit(START_HERE, current_language()))
+        self.library_button = QPushButton(icon("library"), "")
+        self.library_button.setObjectName("browseLibraryButton")
+        self.library_button.clicked.connect(self.library_requested.emit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.library_button)
+        buttons.addStretch(1)
+
+        self.continue_box = QFrame()
+        self.continue_box.setObjectName("continueReading")
+        self.continue_box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.continue_heading = QLabel()
+        self.continue_title = QLabel()
+        self.continue_title.setObjectName("continueTitle")
+        self.continue_title.setWordWrap(True)
+        self.continue_progress = QProgressBar()
+        self.continue_progress.setObjectName("continueProgress")
+        self.continue_progress.setRange(0, 100)
+        self.continue_progress.setMaximumWidth(220)
+        self.continue_button = QPushButton()
+        self.continue_button.setObjectName("continueButton")
+        self.continue_button.clicked.connect(self._continue)
+        box = QGridLayout(self.continue_box)
+        box.addWidget(self.continue_heading, 0, 0, 1, 2)
+        box.addWidget(self.continue_title, 1, 0)
+        box.addWidget(self.continue_button, 1, 1, 2, 1, Qt.AlignmentFlag.AlignVCenter)
+        box.addWidget(self.continue_progress, 2, 0)
+        box.setColumnStretch(0, 1)
+
+        self.welcome_heading, self.welcome_list = QLabel(), RichList("welcomePackageList")
+        self.recent_heading, self.recent_list = QLabel(), RichList("recentList")
+        self.bookmarks_heading, self.bookmarks_list = QLabel(), RichList("bookmarkList")
+        columns = QGridLayout()
+        for column, (heading, listing) in enumerate([(self.welcome_heading, self.welcome_list),
+                                                     (self.recent_heading, self.recent_list),
+                                                     (self.bookmarks_heading, self.bookmarks_list)]):
+            heading.setBuddy(listing)
+            bold = heading.font()
+            bold.setBold(True)
+            heading.setFont(bold)
+            listing.itemActivated.connect(self._open)
+            columns.addWidget(heading, 0, column)
+            columns.addWidget(listing, 1, column)
+            columns.setColumnStretch(column, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.intro)
+        layout.addLayout(buttons)
+        layout.addWidget(self.continue_box)
+        layout.addLayout(columns, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(_("Home"))
+        self.heading.setText(_("Welcome to the openIMIS Companion"))
+        self.intro.setText(_("Guides, checklists and training for the people who implement openIMIS. "
+                             "Everything here works without a network. New to the community? Start with "
+                             "the welcome package."))
+        self.start_button.setText(_("Start here"))
+        self.start_button.setAccessibleName(_("Start here: open the welcome guide"))
+        self.library_button.setText(_("Browse the library"))
+        self.library_button.setAccessibleName(_("Browse the library"))
+        self.continue_heading.setText(_("Continue reading"))
+        self.continue_button.setText(_("Continue"))
+        self.continue_button.setAccessibleName(_("Continue reading where you stopped"))
+        self.welcome_heading.setText(_("&Welcome package"))
+        self.recent_heading.setText(_("&Recently opened"))
+        self.bookmarks_heading.setText(_("&Bookmarks"))
+        self.welcome_list.setAccessibleName(_("Welcome package"))
+        self.recent_list.setAccessibleName(_("Recently opened"))
+        self.bookmarks_list.setAccessibleName(_("Bookmarks"))
+
+    def refresh(self) -> None:
+        language = current_language()
+        entry = self.library.continue_reading()
+        self.continue_box.setVisible(entry is not None)
+        if entry is not None:
+            self._continue_target = (entry.slug, entry.language)
+            self.continue_title.setText(f"<b>{html.escape(entry.title)}</b>")
+            self.continue_progress.setValue(round(entry.position * 100))
+            self.continue_progress.setFormat(_("{percent} read").format(percent=format_percent(entry.position)))
+
+        self.welcome_list.clear()
+        for guide in self.library.guides("onboarding", language):
+            self.welcome_list.add((guide.slug, guide.language), guide.title,
+                                  f"<b>{html.escape(guide.title)}</b><br><small>{html.escape(guide.summary)}</small>")
+        self.recent_list.clear()
+        for recent in self.library.recently_opened():
+            opened = _("Opened {date}").format(date=format_date(recent.last_opened_at))
+            self.recent_list.add((recent.slug, recent.language), recent.title,
+                                 f"{html.escape(recent.title)}<br><small>{html.escape(opened)}</small>")
+        if not self.recent_list.count():
+            self._placeholder(self.recent_list, _("Guides you open will be listed here."))
+        self.bookmarks_list.clear()
+        for slug, title in self.library.bookmarks(language):
+            self.bookmarks_list.add((slug, language), title, html.escape(title))
+        if not self.bookmarks_list.count():
+            self._placeholder(self.bookmarks_list, _("Bookmark a guide with Ctrl+D to find it here."))
+
+    @staticmethod
+    def _placeholder(listing: RichList, message: str) -> None:
+        item = listing.add(None, message, f"<i>{html.escape(message)}</i>")
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+
+    def _continue(self) -> None:
+        if self._continue_target:
+            self.open_guide_requested.emit(*self._continue_target)
+
+    def _open(self, item: QListWidgetItem) -> None:
+        key = item.data(KEY_ROLE)
+        if key:
+            self.open_guide_requested.emit(*key)

@@ -1,0 +1,128 @@
+"""The library: categories on the left, their guides on the right, a language filter."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSplitter, QVBoxLayout,
+                               QWidget)
+
+from companion.content.categories import CATEGORIES
+from companion.i18n import _, current_language, format_date, format_number, ngettext
+from companion.library import GuideSummary, Library
+from ui.screens.base import Screen
+from ui.screens.reader import language_name
+from ui.widgets.rich_list import KEY_ROLE, RichList
+
+ALL = ""
+
+
+def guide_item_html(guide: GuideSummary) -> str:
+    words = ngettext("{count} word", "{count} words", guide.word_count).format(count=format_number(guide.word_count))
+    details = f"{language_name(guide.language)} · {words} · {format_date(guide.updated_at)}"
+    return (f"<b>{html.escape(guide.title)}</b><br>{html.escape(guide.summary)}"
+            f"<br><small>{html.escape(details)}</small>")
+
+
+class LibraryScreen(Screen):
+    open_guide_requested = Signal(str, str)
+
+    def __init__(self, library: Library, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("libraryScreen")
+        self.library = library
+        self.heading = QLabel()
+        self.heading.setObjectName("libraryHeading")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+
+        self.categories = QListWidget()
+        self.categories.setObjectName("categoryList")
+        for key in CATEGORIES:
+            item = QListWidgetItem()
+            item.setData(KEY_ROLE, key)
+            self.categories.addItem(item)
+        self.categories.currentRowChanged.connect(lambda _row: self.refresh_guides())
+
+        self.language_label = QLabel()
+        self.language_filter = QComboBox()
+        self.language_filter.setObjectName("libraryLanguageFilter")
+        self.language_label.setBuddy(self.language_filter)
+        self.language_filter.currentIndexChanged.connect(lambda _index: self.refresh_guides())
+        self.guides = RichList("guideList")
+        self.guides.itemActivated.connect(self._open)
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("libraryEmpty")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.heading, 1)
+        filters.addWidget(self.language_label)
+        filters.addWidget(self.language_filter)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(filters)
+        right_layout.addWidget(self.empty_label)
+        right_layout.addWidget(self.guides, 1)
+        splitter = QSplitter()
+        splitter.addWidget(self.categories)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 740])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.categories.setCurrentRow(0)
+        self.retranslate()
+
+    def show_category(self, category: str | None) -> None:
+        keys = list(CATEGORIES)
+        self.categories.setCurrentRow(keys.index(category) if category in keys else 0)
+
+    def current_category(self) -> str:
+        item = self.categories.currentItem()
+        return item.data(KEY_ROLE) if item else next(iter(CATEGORIES))
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(_("Library"))
+        self.categories.setAccessibleName(_("Categories"))
+        self.guides.setAccessibleName(_("Guides in this category"))
+        self.language_label.setText(_("&Show:"))
+        self.language_filter.setAccessibleName(_("Languages shown"))
+        self.language_filter.blockSignals(True)
+        selected = self.language_filter.currentData()
+        self.language_filter.clear()
+        self.language_filter.addItem(_("My language, else the original"), ALL)
+        self.language_filter.addItem(_("English only"), "en")
+        self.language_filter.addItem(_("French only"), "fr")
+        index = self.language_filter.findData(selected)
+        self.language_filter.setCurrentIndex(max(index, 0))
+        self.language_filter.blockSignals(False)
+
+    def refresh(self) -> None:
+        counts = self.library.category_counts()
+        for row, (key, label) in enumerate(CATEGORIES.items()):
+            item = self.categories.item(row)
+            item.setText(f"{_(label)} ({format_number(counts.get(key, 0))})")
+            item.setToolTip(_(label))
+        self.refresh_guides()
+
+    def refresh_guides(self) -> None:
+        category = self.current_category()
+        self.heading.setText(_(CATEGORIES[category]))
+        guides = self.library.guides(category, current_language(), self.language_filter.currentData() or None)
+        self.guides.clear()
+        for guide in guides:
+            self.guides.add((guide.slug, guide.language), guide.title, guide_item_html(guide))
+        self.empty_label.setVisible(not guides)
+        self.empty_label.setText(_("No guides here in the languages you chose."))
+        if guides:
+            self.guides.setCurrentRow(0)
+
+    def _open(self, item: QListWidgetItem) -> None:
+        slug, language = item.data(KEY_ROLE)
+        self.open_guide_requested.emit(slug, language)

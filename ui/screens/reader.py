@@ -1,0 +1,282 @@
+"""The reader: one guide, its table of contents, bookmark, other language, banners."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QToolButton,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from companion.i18n import _, format_date, format_number, ngettext
+from companion.library import GuideView, Library
+from ui.icons import icon
+from ui.screens.base import Screen
+from ui.widgets.guide_browser import GuideBrowser
+
+POSITION_SAVE_DELAY_MS = 400
+
+
+def language_name(code: str) -> str:
+    return {"en": _("English"), "fr": _("French")}.get(code, code)
+
+
+def read_in_label(code: str) -> str:
+    return {"en": _("Read in English"), "fr": _("Read in French")}.get(code, code)
+
+
+class ReaderScreen(Screen):
+    open_guide_requested = Signal(str, str)  # slug, language
+    bookmarks_changed = Signal()
+
+    def __init__(self, library: Library, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readerScreen")
+        self.library = library
+        self.view: GuideView | None = None
+        self._restoring = False
+
+        self.title_label = QLabel()
+        self.title_label.setObjectName("guideTitle")
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.meta_label = QLabel()
+        self.meta_label.setObjectName("guideDetails")
+
+        self.bookmark_button = QToolButton()
+        self.bookmark_button.setObjectName("bookmarkButton")
+        self.bookmark_button.setCheckable(True)
+        self.bookmark_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.bookmark_button.toggled.connect(self._bookmark_toggled)
+        self.other_language_button = QPushButton()
+        self.other_language_button.setObjectName("otherLanguageButton")
+        self.other_language_button.setIcon(icon("translate"))
+        self.other_language_button.clicked.connect(self._open_other_language)
+        self.contents_button = QToolButton()
+        self.contents_button.setObjectName("contentsToggle")
+        self.contents_button.setCheckable(True)
+        self.contents_button.setChecked(True)
+        self.contents_button.setIcon(icon("contents"))
+        self.contents_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+        actions = QHBoxLayout()
+        actions.addWidget(self.meta_label, 1)
+        actions.addWidget(self.contents_button)
+        actions.addWidget(self.bookmark_button)
+        actions.addWidget(self.other_language_button)
+
+        self.banner = QFrame()
+        self.banner.setObjectName("translationBanner")
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.banner.setStyleSheet("#translationBanner { background: palette(alternate-base); border-left: 4px solid #c77700; }")
+        self.banner_icon = QLabel()
+        self.banner_icon.setPixmap(icon("warning").pixmap(20, 20))
+        self.banner_text = QLabel()
+        self.banner_text.setObjectName("translationBannerText")
+        self.banner_text.setWordWrap(True)
+        self.banner_button = QPushButton()
+        self.banner_button.setObjectName("readOriginalButton")
+        self.banner_button.clicked.connect(self._open_original)
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.addWidget(self.banner_icon, 0, Qt.AlignmentFlag.AlignTop)
+        banner_layout.addWidget(self.banner_text, 1)
+        banner_layout.addWidget(self.banner_button)
+        self.banner.hide()
+
+        self.toc = QTreeWidget()
+        self.toc.setObjectName("tableOfContents")
+        self.toc.setHeaderHidden(True)
+        self.toc.itemActivated.connect(self._toc_activated)
+        self.toc.itemClicked.connect(self._toc_activated)
+        self.browser = GuideBrowser()
+        self.browser.setObjectName("guideText")
+        self.browser.anchorClicked.connect(self.follow_link)
+        self.contents_button.toggled.connect(self.toc.setVisible)
+
+        splitter = QSplitter()
+        splitter.setObjectName("readerSplitter")
+        splitter.addWidget(self.toc)
+        splitter.addWidget(self.browser)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 760])
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addLayout(actions)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+
+        self._save_timer = QTimer(self, singleShot=True, interval=POSITION_SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_position)
+        self.browser.verticalScrollBar().valueChanged.connect(self._scrolled)
+        QShortcut(QKeySequence("Ctrl+D"), self, self.bookmark_button.toggle)
+        self.retranslate()
+
+    # --- showing a guide --------------------------------------------------------------------
+
+    def show_guide(self, slug: str, language: str) -> bool:
+        self.save_position()
+        view = self.library.open_guide(slug, language)
+        if view is None:
+            return False
+        self.view = view
+        self.library.mark_opened(view.slug, view.language)
+        self._restoring = True
+        self.browser.show_html(view.html)
+        self._fill_toc(view)
+        self._show_labels()
+        QTimer.singleShot(0, self._restore_position)
+        return True
+
+    def _fill_toc(self, view: GuideView) -> None:
+        self.toc.clear()
+        parents: list[tuple[int, QTreeWidgetItem]] = []
+        for level, anchor, title in view.toc:
+            while parents and parents[-1][0] >= level:
+                parents.pop()
+            item = QTreeWidgetItem([title])
+            item.setData(0, Qt.ItemDataRole.UserRole, anchor)
+            if parents:
+                parents[-1][1].addChild(item)
+            else:
+                self.toc.addTopLevelItem(item)
+            parents.append((level, item))
+        self.toc.expandAll()
+
+    def _restore_position(self) -> None:
+        if self.view is not None:
+            bar = self.browser.verticalScrollBar()
+            bar.setValue(round(self.view.position * bar.maximum()))
+        self._restoring = False
+
+    def current_position(self) -> float:
+        bar = self.browser.verticalScrollBar()
+        return bar.value() / bar.maximum() if bar.maximum() > 0 else 0.0
+
+    def _scrolled(self) -> None:
+        if not self._restoring:
+            self._save_timer.start()
+
+    def save_position(self) -> None:
+        self._save_timer.stop()
+        if self.view is not None and not self._restoring:
+            self.library.save_position(self.view.slug, self.view.language, self.current_position())
+
+    def hideEvent(self, event) -> None:
+        self.save_position()
+        super().hideEvent(event)
+
+    # --- labels -----------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(_("Guide reader"))
+        self.contents_button.setText(_("Contents"))
+        self.contents_button.setToolTip(_("Show or hide the table of contents"))
+        self.contents_button.setAccessibleName(_("Table of contents"))
+        self.toc.setAccessibleName(_("Table of contents"))
+        self.browser.setAccessibleName(_("Guide text"))
+        self.bookmark_button.setAccessibleName(_("Bookmark this guide"))
+        self.other_language_button.setAccessibleName(_("Read this guide in the other language"))
+        self.banner_button.setAccessibleName(_("Read the original"))
+        self._show_labels()
+
+    def refresh(self) -> None:
+        pass  # the text itself does not change with the interface language
+
+    def _show_labels(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        self.title_label.setText(view.title)
+        words = ngettext("{count} word", "{count} words", view.word_count).format(count=format_number(view.word_count))
+        self.meta_label.setText(
+            _("{language} · revision {revision} · {words} · updated {date}").format(
+                language=language_name(view.language), revision=view.revision, words=words,
+                date=format_date(view.updated_at))
+        )
+        self._show_bookmark(view.bookmarked)
+        other = [code for code in view.translation.available if code != view.language]
+        self.other_language_button.setEnabled(bool(other))
+        self.other_language_button.setText(read_in_label(other[0]) if other else _("No translation yet"))
+        self._show_banner(view)
+
+    def _show_bookmark(self, on: bool) -> None:
+        self.bookmark_button.blockSignals(True)
+        self.bookmark_button.setChecked(on)
+        self.bookmark_button.blockSignals(False)
+        self.bookmark_button.setIcon(icon("bookmarked" if on else "bookmark"))
+        self.bookmark_button.setText(_("Bookmarked") if on else _("Bookmark"))
+        self.bookmark_button.setToolTip(_("Add or remove this guide from your bookmarks (Ctrl+D)"))
+
+    def _show_banner(self, view: GuideView) -> None:
+        state = view.translation
+        original = language_name(state.original_language)
+        if state.requested_missing:
+            self.banner_text.setText(
+                _("This guide is not available in {language} yet. You are reading the original, in {original}.")
+                .format(language=language_name(state.requested_missing), original=original))
+            self.banner_button.hide()
+        elif state.outdated:
+            self.banner_text.setText(
+                _("This translation was made from an older version of the original, which has changed since. "
+                  "Some parts may be missing or out of date."))
+            self.banner_button.setText(_("Read the original ({language})").format(language=original))
+            self.banner_button.show()
+        else:
+            self.banner.hide()
+            return
+        self.banner.show()
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def _bookmark_toggled(self, on: bool) -> None:
+        if self.view is None:
+            return
+        self.library.set_bookmark(self.view.slug, on)
+        self._show_bookmark(on)
+        self.bookmarks_changed.emit()
+
+    def _open_other_language(self) -> None:
+        if self.view is None:
+            return
+        other = [code for code in self.view.translation.available if code != self.view.language]
+        if other:
+            self.open_guide_requested.emit(self.view.slug, other[0])
+
+    def _open_original(self) -> None:
+        if self.view is not None:
+            self.open_guide_requested.emit(self.view.slug, self.view.translation.original_language)
+
+    def _toc_activated(self, item: QTreeWidgetItem) -> None:
+        anchor = item.data(0, Qt.ItemDataRole.UserRole)
+        if anchor:
+            self.browser.scrollToAnchor(anchor)
+
+    def follow_link(self, url: QUrl) -> None:
+        """Guides open here, sections scroll, web and mail addresses are shown first."""
+        scheme = url.scheme()
+        if scheme == "guide":
+            slug = url.path()
+            language = self.view.language if self.view else "en"
+            self.open_guide_requested.emit(slug, language)
+            if url.fragment():
+                QTimer.singleShot(0, lambda: self.browser.scrollToAnchor(url.fragment()))
+        elif not scheme and url.hasFragment():
+            self.browser.scrollToAnchor(url.fragment())
+        elif scheme in ("http", "https", "mailto"):
+            if self.confirm_external_link(url):
+                QDesktopServices.openUrl(url)
+
+    def confirm_external_link(self, url: QUrl) -> bool:
+        box = QMessageBox(self)
+        box.setObjectName("externalLinkDialog")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(_("Open an external link?"))
+        box.setText(_("This link leaves the Companion and opens in your web browser:"))
+        box.setInformativeText(url.toDisplayString())
+        box.setStandardButtons(QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Open
