@@ -115,11 +115,9 @@ class MainWindow(QMainWindow):
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._run_search_now)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.focus_search)
+        # One shortcut per key: two on the same key would be ambiguous and neither would fire.
         QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self, self.go_back)
         QShortcut(QKeySequence("Alt+Left"), self, self.go_back)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Forward), self, self.go_forward)
         QShortcut(QKeySequence("Alt+Right"), self, self.go_forward)
 
         self._mark_language(current_language())

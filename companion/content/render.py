@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import markdown
 import nh3
-from markdown.extensions.toc import slugify_unicode
+from markdown.extensions.toc import slugify  # ASCII anchors: safe in URLs and QTextBrowser
 
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "a", "img", "span", "div",
@@ -103,7 +103,7 @@ def _flatten_toc(tokens: list[dict]) -> list[TocEntry]:
 def render_markdown(source: str) -> RenderedGuide:
     converter = markdown.Markdown(
         extensions=["tables", "fenced_code", "toc", "attr_list", "sane_lists", "def_list"],
-        extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"}},
+        extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-4"}},
         output_format="html",
     )
     raw = converter.convert(source)

@@ -9,8 +9,8 @@ Alembic is imported only when there is something to do: start-up stays fast.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +36,7 @@ class MigrationOutcome:
 def current_revision(database: Path) -> str | None:
     if not database.exists():
         return None
-    with sqlite3.connect(database) as connection:
+    with closing(sqlite3.connect(database)) as connection:
         try:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.OperationalError:
@@ -65,15 +65,15 @@ def backup_database(database: Path, backups_dir: Path, revision: str | None) -> 
     backups_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = backups_dir / f"{database.stem}-{stamp}-{revision or 'unversioned'}{database.suffix}"
-    with sqlite3.connect(database) as source, sqlite3.connect(target) as copy:
+    with closing(sqlite3.connect(database)) as source, closing(sqlite3.connect(target)) as copy:
         source.backup(copy)
     return target
 
 
 def _restore(backup: Path, database: Path) -> None:
-    for suffix in ("-wal", "-shm"):
-        Path(f"{database}{suffix}").unlink(missing_ok=True)
-    shutil.copyfile(backup, database)
+    # Through SQLite's backup API, so the WAL beside the file is handled properly.
+    with closing(sqlite3.connect(backup)) as source, closing(sqlite3.connect(database)) as target:
+        source.backup(target)
 
 
 def prepare_database(database: Path, backups_dir: Path) -> MigrationOutcome:

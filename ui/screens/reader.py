@@ -112,6 +112,9 @@ class ReaderScreen(Screen):
         self._save_timer = QTimer(self, singleShot=True, interval=POSITION_SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_position)
         self.browser.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.browser.verticalScrollBar().rangeChanged.connect(lambda _low, _high: self._restore_position())
+        self._restore_timer = QTimer(self, singleShot=True, interval=250)
+        self._restore_timer.timeout.connect(self._finish_restoring)
         QShortcut(QKeySequence("Ctrl+D"), self, self.bookmark_button.toggle)
         self.retranslate()
 
@@ -128,7 +131,10 @@ class ReaderScreen(Screen):
         self.browser.show_html(view.html)
         self._fill_toc(view)
         self._show_labels()
-        QTimer.singleShot(0, self._restore_position)
+        # The scroll range is known only once Qt has laid the text out at the view's width:
+        # restore on every range change until then, and stop after a short while.
+        self._restore_position()
+        self._restore_timer.start()
         return True
 
     def _fill_toc(self, view: GuideView) -> None:
@@ -147,9 +153,12 @@ class ReaderScreen(Screen):
         self.toc.expandAll()
 
     def _restore_position(self) -> None:
-        if self.view is not None:
+        if self._restoring and self.view is not None:
             bar = self.browser.verticalScrollBar()
             bar.setValue(round(self.view.position * bar.maximum()))
+
+    def _finish_restoring(self) -> None:
+        self._restore_position()
         self._restoring = False
 
     def current_position(self) -> float:
