@@ -111,7 +111,8 @@ class Library:
         counts.update({category: count for category, count in rows})
         return counts
 
-    def guides(self, category: str | None, ui_language: str, language_filter: str | None = None) -> list[GuideSummary]:
+    def guides(self, category: str | None, ui_language: str, language_filter: str | None = None,
+               origin: str | None = None) -> list[GuideSummary]:
         """Guides of a category. With no language filter, one entry per guide: the UI
         language's text where it exists, otherwise the original."""
         columns = (Guide.slug, Guide.language, Guide.title, Guide.summary, Guide.category,
@@ -121,6 +122,8 @@ class Library:
             query = query.where(Guide.category == category)
         if language_filter:
             query = query.where(Guide.language == language_filter)
+        if origin:
+            query = query.where(Guide.origin == origin)
         with self.sessions() as session:
             rows = session.execute(query).all()
         chosen: dict[str, tuple] = {}
@@ -198,38 +201,34 @@ class Library:
     # --- search -----------------------------------------------------------------------------
 
     def search(self, user_text: str, category: str | None = None, language: str | None = None,
-               limit: int = 50) -> list[SearchHit]:
-        query = fts_query(user_text)
-        if query is None:
+               limit: int = 20) -> list[SearchHit]:
+        words = fts_query(user_text)
+        if words is None:
             return []
-        filters, params = [], {"q": query, "limit": limit}
+        # Words are looked for in the text columns only; filters are index columns too.
+        query = f"{{title summary tags body_text}} : ({words})"
         if category:
-            filters.append("category = :category")
-            params["category"] = category
+            query += f' AND category : "{_token(category)}"'
         if language:
-            filters.append("language = :language")
-            params["language"] = language
-        restrict = f"AND rowid IN (SELECT id FROM guide WHERE {' AND '.join(filters)})" if filters else ""
-        # Rank first on the index alone, then build snippets for the few rows shown.
-        sql = text(f"""
-            WITH hits AS (
-                SELECT rowid AS id, bm25(guide_fts, 10.0, 4.0, 3.0, 1.0) AS score
-                FROM guide_fts WHERE guide_fts MATCH :q {restrict}
-                ORDER BY score LIMIT :limit)
-            SELECT g.slug, g.language, g.category, hits.score,
-                   highlight(guide_fts, 0, char(2), char(3)) AS title,
-                   snippet(guide_fts, 3, char(2), char(3), '…', 20) AS body,
-                   snippet(guide_fts, 1, char(2), char(3), '…', 20) AS summary
-            FROM hits
-            JOIN guide_fts ON guide_fts.rowid = hits.id AND guide_fts MATCH :q
-            JOIN guide g ON g.id = hits.id
-            ORDER BY hits.score""")
+            query += f' AND language : "{_token(language)}"'
         with self.engine.connect() as connection:
-            rows = connection.execute(sql, params).all()
+            ranked = connection.execute(text(
+                "SELECT rowid, bm25(guide_fts, 10.0, 4.0, 3.0, 1.0, 0.0, 0.0) AS score FROM guide_fts"
+                " WHERE guide_fts MATCH :q ORDER BY score LIMIT :limit"), {"q": query, "limit": limit}).all()
+            if not ranked:
+                return []
+            # Highlights only for the rows shown (auxiliary functions are costly per row).
+            ids = ",".join(str(int(rowid)) for rowid, _score in ranked)
+            details = {row.rowid: row for row in connection.execute(text(
+                "SELECT rowid, language, category, highlight(guide_fts, 0, char(2), char(3)) AS title,"
+                " snippet(guide_fts, 3, char(2), char(3), '…', 16) AS body, summary"
+                f" FROM guide_fts WHERE guide_fts MATCH :q AND rowid IN ({ids})"), {"q": query})}
+            slugs = dict(connection.execute(text(f"SELECT id, slug FROM guide WHERE id IN ({ids})")).all())
         hits = []
-        for row in rows:
+        for rowid, score in ranked:
+            row = details[rowid]
             snippet = row.body if HIGHLIGHT_START in row.body else (row.summary or row.body)
-            hits.append(SearchHit(row.slug, row.language, row.title, snippet, row.category, row.score))
+            hits.append(SearchHit(slugs[rowid], row.language, row.title, snippet, row.category, score))
         return hits
 
     # --- bookmarks and reading ----------------------------------------------------------------
@@ -297,6 +296,11 @@ class Library:
     def set_setting(self, key: str, value) -> None:
         with self.sessions.begin() as session:
             session.merge(Setting(key=key, value=value))
+
+
+def _token(value: str) -> str:
+    """A filter value as a safe FTS5 string (they are plain keys such as "fr" or "pilot")."""
+    return value.replace('"', "")
 
 
 def _preference(row, ui_language: str) -> int:

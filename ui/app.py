@@ -20,6 +20,7 @@ class RunningApp:
 
     def close(self) -> None:
         self.window.close()
+        self.languages.uninstall()
         self.data.close()
 
 

@@ -1,5 +1,6 @@
-"""Icons from one maintained set (Material Design Icons through qtawesome), coloured
-from the palette so they follow the system's light or dark theme."""
+"""Icons from one maintained set: Material Design Icons, rendered to PNG by
+packaging/render_icons.py (qtawesome) and shipped in resources/icons. The variant
+is chosen from the palette, so icons follow the system's light or dark theme."""
 
 from __future__ import annotations
 
@@ -8,6 +9,11 @@ from functools import lru_cache
 from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
+from companion.config import resources_dir
+
+ICON_DIR = resources_dir() / "icons"
+
+# Our name → the Material Design Icons glyph (qtawesome's "mdi6." names).
 NAMES = {
     "home": "mdi6.home-outline",
     "library": "mdi6.bookshelf",
@@ -21,18 +27,19 @@ NAMES = {
     "warning": "mdi6.alert-outline",
     "info": "mdi6.information-outline",
     "guide": "mdi6.file-document-outline",
-    "zoom_in": "mdi6.magnify-plus-outline",
-    "zoom_out": "mdi6.magnify-minus-outline",
 }
 
 
-@lru_cache(maxsize=None)
-def icon(name: str) -> QIcon:
-    import qtawesome  # loads its fonts on first use
+def _dark_palette() -> bool:
+    return QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
-    palette = QApplication.palette()
-    return qtawesome.icon(
-        NAMES[name],
-        color=palette.color(QPalette.ColorRole.WindowText),
-        color_disabled=palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText),
-    )
+
+@lru_cache(maxsize=None)
+def _icon(name: str, variant: str) -> QIcon:
+    return QIcon(str(ICON_DIR / f"{name}-{variant}.png"))
+
+
+def icon(name: str) -> QIcon:
+    if name not in NAMES:
+        raise KeyError(f"unknown icon {name!r}")
+    return _icon(name, "light" if _dark_palette() else "dark")

@@ -43,6 +43,11 @@ class LanguageManager:
                 QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.LanguageChange))
         return language
 
+    def uninstall(self) -> None:
+        if self._qt_translator is not None:
+            self._app.removeTranslator(self._qt_translator)
+            self._qt_translator = None
+
     @property
     def qt_catalog_loaded(self) -> bool:
         return self._qt_translator is not None

@@ -32,7 +32,7 @@ class ParsedHLC:
 
 
 def is_valid_hlc(value: object) -> bool:
-    return isinstance(value, str) and _HLC_RE.match(value) is not None
+    return isinstance(value, str) and _HLC_RE.fullmatch(value) is not None
 
 
 def parse_hlc(value: str) -> ParsedHLC:
@@ -47,7 +47,7 @@ def format_hlc(millis: int, counter: int, device: str) -> str:
         raise HLCError(f"milliseconds out of range: {millis}")
     if not 0 <= counter <= MAX_COUNTER:
         raise HLCError(f"counter out of range: {counter}")
-    if not _DEVICE_RE.match(device):
+    if not _DEVICE_RE.fullmatch(device):
         raise HLCError(f"device id must be 16 lowercase hex digits: {device!r}")
     return f"{millis:013d}-{counter:04d}-{device}"
 
@@ -67,7 +67,7 @@ class Clock:
     """
 
     def __init__(self, device: str, offset_ms: int = 0, wall: Callable[[], float] = time.time) -> None:
-        if not _DEVICE_RE.match(device):
+        if not _DEVICE_RE.fullmatch(device):
             raise HLCError(f"device id must be 16 lowercase hex digits: {device!r}")
         self.device = device
         self.offset_ms = offset_ms

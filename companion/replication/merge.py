@@ -105,12 +105,12 @@ def check_change(change: Change, now_ms: int | None = None, max_ahead_ms: int = 
         uuid.UUID(change.record_id)
     except (ValueError, AttributeError, TypeError):
         raise ChangeRejected("invalid-record-id", f"record_id is not a UUID: {change.record_id!r}") from None
-    if not isinstance(change.type, str) or not _TYPE_RE.match(change.type):
+    if not isinstance(change.type, str) or not _TYPE_RE.fullmatch(change.type):
         raise ChangeRejected("invalid-type", f"type must match {TYPE_PATTERN}: {change.type!r}")
     if not change.fields:
         raise ChangeRejected("empty-change", "a change must write at least one field")
     for name, write in change.fields.items():
-        if not _FIELD_RE.match(name):
+        if not _FIELD_RE.fullmatch(name):
             raise ChangeRejected("invalid-field-name", f"field name must match {FIELD_NAME_PATTERN}: {name!r}")
         if not is_valid_hlc(write.t):
             raise ChangeRejected("invalid-hlc", f"field {name!r}: t is not an HLC: {write.t!r}")

@@ -77,13 +77,14 @@ def _restore(backup: Path, database: Path) -> None:
 
 
 def prepare_database(database: Path, backups_dir: Path) -> MigrationOutcome:
+    revision = current_revision(database)
+    if revision == SCHEMA_HEAD:
+        return MigrationOutcome("current", revision)
+
     from alembic import command
 
     from companion.storage.database import create_sqlite_engine
 
-    revision = current_revision(database)
-    if revision == SCHEMA_HEAD:
-        return MigrationOutcome("current", revision)
     fresh = not database.exists() or database.stat().st_size == 0
     if fresh:
         from companion.storage.models import Base

@@ -96,24 +96,27 @@ class ReadingState(Base):
 
 # Full-text search: an FTS5 index over the guide table, kept in step by triggers.
 # remove_diacritics 2 makes "integration" find "intégration"; unicode61 folds case.
+# Language and category are indexed too, so filters are applied inside the index
+# (a join back onto the guide table would read thousands of rows per search).
+FTS_COLUMNS = "title, summary, tags, body_text, language, category"
 FTS_DDL = [
-    """CREATE VIRTUAL TABLE guide_fts USING fts5(
-        title, summary, tags, body_text,
+    f"""CREATE VIRTUAL TABLE guide_fts USING fts5(
+        {FTS_COLUMNS},
         content='guide', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2', prefix='2 3')""",
-    """CREATE TRIGGER guide_fts_insert AFTER INSERT ON guide BEGIN
-        INSERT INTO guide_fts(rowid, title, summary, tags, body_text)
-        VALUES (new.id, new.title, new.summary, new.tags, new.body_text);
+    f"""CREATE TRIGGER guide_fts_insert AFTER INSERT ON guide BEGIN
+        INSERT INTO guide_fts(rowid, {FTS_COLUMNS})
+        VALUES (new.id, new.title, new.summary, new.tags, new.body_text, new.language, new.category);
     END""",
-    """CREATE TRIGGER guide_fts_delete AFTER DELETE ON guide BEGIN
-        INSERT INTO guide_fts(guide_fts, rowid, title, summary, tags, body_text)
-        VALUES ('delete', old.id, old.title, old.summary, old.tags, old.body_text);
+    f"""CREATE TRIGGER guide_fts_delete AFTER DELETE ON guide BEGIN
+        INSERT INTO guide_fts(guide_fts, rowid, {FTS_COLUMNS})
+        VALUES ('delete', old.id, old.title, old.summary, old.tags, old.body_text, old.language, old.category);
     END""",
-    """CREATE TRIGGER guide_fts_update AFTER UPDATE ON guide BEGIN
-        INSERT INTO guide_fts(guide_fts, rowid, title, summary, tags, body_text)
-        VALUES ('delete', old.id, old.title, old.summary, old.tags, old.body_text);
-        INSERT INTO guide_fts(rowid, title, summary, tags, body_text)
-        VALUES (new.id, new.title, new.summary, new.tags, new.body_text);
+    f"""CREATE TRIGGER guide_fts_update AFTER UPDATE ON guide BEGIN
+        INSERT INTO guide_fts(guide_fts, rowid, {FTS_COLUMNS})
+        VALUES ('delete', old.id, old.title, old.summary, old.tags, old.body_text, old.language, old.category);
+        INSERT INTO guide_fts(rowid, {FTS_COLUMNS})
+        VALUES (new.id, new.title, new.summary, new.tags, new.body_text, new.language, new.category);
     END""",
 ]
 

@@ -123,7 +123,7 @@ class HomeScreen(Screen):
             self.continue_progress.setFormat(_("{percent} read").format(percent=format_percent(entry.position)))
 
         self.welcome_list.clear()
-        for guide in self.library.guides("onboarding", language):
+        for guide in self.library.guides("onboarding", language, origin="bundled"):
             self.welcome_list.add((guide.slug, guide.language), guide.title,
                                   f"<b>{html.escape(guide.title)}</b><br><small>{html.escape(guide.summary)}</small>")
         self.recent_list.clear()

@@ -16,12 +16,14 @@ from ui.screens.reader import language_name
 from ui.widgets.rich_list import KEY_ROLE, RichList
 
 ALL = ""
+SUMMARY_CHARS = 110  # one or two lines: every row the same height, so long lists stay fast
 
 
 def guide_item_html(guide: GuideSummary) -> str:
     words = ngettext("{count} word", "{count} words", guide.word_count).format(count=format_number(guide.word_count))
     details = f"{language_name(guide.language)} · {words} · {format_date(guide.updated_at)}"
-    return (f"<b>{html.escape(guide.title)}</b><br>{html.escape(guide.summary)}"
+    summary = guide.summary if len(guide.summary) <= SUMMARY_CHARS else guide.summary[:SUMMARY_CHARS].rstrip() + "…"
+    return (f"<b>{html.escape(guide.title)}</b><br>{html.escape(summary)}"
             f"<br><small>{html.escape(details)}</small>")
 
 
@@ -53,6 +55,7 @@ class LibraryScreen(Screen):
         self.language_label.setBuddy(self.language_filter)
         self.language_filter.currentIndexChanged.connect(lambda _index: self.refresh_guides())
         self.guides = RichList("guideList")
+        self.guides.setUniformItemSizes(True)
         self.guides.itemActivated.connect(self._open)
         self.empty_label = QLabel()
         self.empty_label.setObjectName("libraryEmpty")
@@ -76,7 +79,9 @@ class LibraryScreen(Screen):
         splitter.setSizes([260, 740])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        self.categories.blockSignals(True)  # guides are loaded when the screen is first shown
         self.categories.setCurrentRow(0)
+        self.categories.blockSignals(False)
         self.retranslate()
 
     def show_category(self, category: str | None) -> None:

@@ -1,0 +1,22 @@
+"""python -m benchmarks [library|server|all] — print performance figures."""
+
+import importlib
+import sys
+
+SUITES = {"library": "benchmarks.library", "server": "benchmarks.server"}
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv[:1] or ["all"]
+    names = list(SUITES) if chosen == ["all"] else chosen
+    code = 0
+    for name in names:
+        if name not in SUITES:
+            print(f"unknown benchmark {name!r}; choose from: {', '.join(SUITES)}, all")
+            return 2
+        module = importlib.import_module(SUITES[name])
+        code |= module.main(argv[1:])
+    return code
+
+
+sys.exit(main(sys.argv[1:]))

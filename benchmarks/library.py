@@ -1,0 +1,179 @@
+"""Library benchmarks with 10,000 generated guides (budgets: DESIGN.md).
+
+    python -m benchmarks library [--guides N] [--keep DIR]
+
+Prints: cold start to a usable main window (median of 5, with a bare-Qt baseline),
+core search latency (p50/p95, accent-insensitive French), opening a 6,000-word guide,
+and resident memory when idle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from companion.config import Paths, guides_dir  # noqa: E402
+from companion.content.loader import load_guide_sources  # noqa: E402
+from companion.content.render import render_markdown  # noqa: E402
+from companion.session import import_bundled_content, open_data  # noqa: E402
+from companion.storage.models import Guide, utcnow  # noqa: E402
+
+SEARCHES = ["integration", "faisabilite", "prestations", "assure", "hebergement", "gouvernance", "formation",
+            "pil", "etablissement de sante", "claims review", "feasibility", "catalytic fund", "communaute",
+            "mobile", "verification des", "budget", "FHIR", "agent d'inscription", "scale", "migration"]
+BIG_GUIDE = "benchmark-6000-words"
+
+
+def _blocks() -> list[tuple[str, str]]:
+    """Every Markdown block of the bundled guides, rendered once: (html, text)."""
+    blocks = []
+    for source in load_guide_sources(guides_dir()):
+        for block in re.split(r"\n\s*\n", source.body_markdown):
+            if block.strip():
+                rendered = render_markdown(block)
+                blocks.append((rendered.html, rendered.text))
+    return blocks
+
+
+def build_library(paths: Paths, count: int) -> None:
+    data = open_data(paths)
+    import_bundled_content(data.library)
+    blocks = _blocks()
+    rng = random.Random(2026)
+    categories = ["onboarding", "pilot", "feasibility", "training", "community"]
+    rows = []
+    for number in range(count):
+        chosen = rng.sample(blocks, k=rng.randint(12, 40))
+        body_html = "\n".join(h for h, _t in chosen)
+        body_text = " ".join(t for _h, t in chosen)
+        language = "fr" if number % 2 else "en"
+        rows.append(dict(
+            slug=f"generated-{number // 2}", language=language,
+            title=f"{body_text.split('.')[0][:70]} ({number})", summary=body_text[:160],
+            category=categories[number % 5], tags="generated benchmark", revision=1, sort_order=number,
+            translation_of="en" if language == "fr" else None, source_revision=1 if language == "fr" else None,
+            origin="generated", content_hash=str(number), body_markdown="(generated)", body_html=body_html,
+            body_text=body_text, toc=[], word_count=len(body_text.split()), updated_at=utcnow()))
+    # One long guide of about 6,000 words, with headings, for the opening figure.
+    parts, words, section = [], 0, 0
+    while words < 6000:
+        section += 1
+        parts.append(f"## Section {section}\n")
+        for block_html, block_text in rng.sample(blocks, k=6):
+            parts.append(block_html)
+            words += len(block_text.split())
+    big_html = render_markdown("\n\n".join(p for p in parts if p.startswith("##"))).html  # headings → anchors
+    big_html = "\n".join(parts)
+    rows.append(dict(slug=BIG_GUIDE, language="en", title="A 6,000-word guide", summary="Benchmark",
+                     category="training", tags="", revision=1, sort_order=0, translation_of=None,
+                     source_revision=None, origin="generated", content_hash="big", body_markdown="(generated)",
+                     body_html=big_html, body_text=re.sub(r"<[^>]+>", " ", big_html), toc=[],
+                     word_count=words, updated_at=utcnow()))
+    with data.library.sessions.begin() as session:
+        session.execute(Guide.__table__.insert(), rows)
+    data.close()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def cold_start(paths: Paths, runs: int = 5) -> tuple[list[float], list[float]]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    app_times, baseline_times = [], []
+    baseline = ("from PySide6.QtWidgets import QApplication, QMainWindow; from PySide6.QtCore import QTimer; "
+                "a = QApplication([]); w = QMainWindow(); w.show(); QTimer.singleShot(0, a.quit); a.exec()")
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", baseline], env=env, check=True, capture_output=True)
+        baseline_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "ui", "--data-dir", str(paths.data_dir), "--quit-when-ready",
+                                 "--no-crash-dialog", "--language", "fr"], env=env, capture_output=True, text=True)
+        if "READY" not in result.stdout:
+            raise RuntimeError(f"the app did not start: {result.stderr[-2000:]}")
+        app_times.append(time.perf_counter() - started)
+    return app_times, baseline_times
+
+
+def search_latency(paths: Paths, rounds: int = 25) -> list[float]:
+    data = open_data(paths)
+    library = data.library
+    timings = []
+    for query in SEARCHES:  # warm the page cache as a user's session would
+        library.search(query)
+    for _ in range(rounds):
+        for query in SEARCHES:
+            started = time.perf_counter()
+            library.search(query, language="fr" if len(query) % 2 else None)
+            timings.append((time.perf_counter() - started) * 1000)
+    data.close()
+    return timings
+
+
+def idle_memory_and_open_times(paths: Paths) -> tuple[float, list[float], int]:
+    """Run in a child process so the memory figure is the app's alone."""
+    code = f"""
+import os, time, json, psutil
+os.environ['QT_QPA_PLATFORM'] = 'offscreen'
+from companion.config import Paths
+from pathlib import Path
+from ui.app import start
+from PySide6.QtWidgets import QApplication
+running = start(Paths(Path({str(paths.data_dir)!r})), 'en')
+app = QApplication.instance()
+end = time.time() + 2
+while time.time() < end:
+    app.processEvents()
+rss = psutil.Process().memory_info().rss
+opens = []
+for _ in range(15):
+    started = time.perf_counter()
+    running.window.open_guide({BIG_GUIDE!r}, 'en')
+    running.window.reader.browser.document().size()  # finish the layout
+    app.processEvents()
+    opens.append((time.perf_counter() - started) * 1000)
+    running.window.go_back()
+print(json.dumps({{"rss": rss, "opens": opens, "words": running.window.reader.view.word_count}}))
+"""
+    import json
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    return figures["rss"] / 2**20, figures["opens"], figures["words"]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks library")
+    parser.add_argument("--guides", type=int, default=10_000)
+    parser.add_argument("--keep", help="build (or reuse) the generated library in this folder")
+    args = parser.parse_args(argv)
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="companion-bench-"))
+    paths = Paths(folder).ensure()
+    if not paths.database.exists():
+        started = time.perf_counter()
+        build_library(paths, args.guides)
+        print(f"built a library of {args.guides:,} generated guides in {time.perf_counter() - started:.1f} s")
+    starts, baselines = cold_start(paths)
+    searches = search_latency(paths)
+    rss, opens, words = idle_memory_and_open_times(paths)
+    print(f"\nLibrary benchmarks, {args.guides:,} generated guides (budget in brackets)")
+    print(f"  cold start to usable main window: median {statistics.median(starts):.3f} s, "
+          f"max {max(starts):.3f} s   [<= 0.8 s]   (bare Qt window baseline: {statistics.median(baselines):.3f} s)")
+    print(f"  core search ({len(searches)} queries): p50 {percentile(searches, .5):.2f} ms, "
+          f"p95 {percentile(searches, .95):.2f} ms   [p95 <= 10 ms]")
+    print(f"  open a {words:,}-word guide: median {statistics.median(opens):.1f} ms, "
+          f"p95 {percentile(opens, .95):.1f} ms   [<= 50 ms]")
+    print(f"  resident memory, idle: {rss:.0f} MB   [<= 200 MB]")
+    return 0
