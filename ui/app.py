@@ -19,7 +19,10 @@ class RunningApp:
     languages: "LanguageManager"  # noqa: F821
 
     def close(self) -> None:
+        from PySide6.QtCore import QThreadPool
+
         self.window.close()
+        QThreadPool.globalInstance().waitForDone()  # let a running import finish its transaction
         self.languages.uninstall()
         self.data.close()
 
@@ -106,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 
         QTimer.singleShot(0, ready)
     code = app.exec()
-    running.data.close()
+    running.close()
     return code
 
 

@@ -45,6 +45,7 @@ class ReaderScreen(Screen):
         self.title_label.setFont(font)
         self.meta_label = QLabel()
         self.meta_label.setObjectName("guideDetails")
+        self.meta_label.setWordWrap(True)  # long French details wrap rather than push the buttons off
 
         self.bookmark_button = QToolButton()
         self.bookmark_button.setObjectName("bookmarkButton")

@@ -1,0 +1,57 @@
+"""Every control is named for screen readers, and French (even lengthened) labels fit."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QLabel, QLineEdit, QTextBrowser,
+                               QWidget)
+
+from ui.navigation import Location
+
+INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QTextBrowser)
+
+
+def visit_every_screen(window):
+    yield "home"
+    window.go(Location("library"))
+    yield "library"
+    window.open_guide("feasibility-study")
+    yield "reader"
+    window.search_field.setText("openimis")
+    window.go(Location("search", ("openimis",)))
+    yield "search"
+
+
+def visible(window, kind):
+    return [w for w in window.findChildren(QWidget) if isinstance(w, kind) and w.isVisible() and w.window() is window]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_interactive_widget_has_a_name_and_a_translated_accessible_name(launch, language):
+    window = launch(language).window
+    for screen in visit_every_screen(window):
+        for widget in visible(window, INTERACTIVE):
+            if widget.objectName().startswith("qt_") or not widget.focusPolicy():
+                continue  # Qt's own inner parts (scroll bars, spin arrows)
+            assert widget.objectName(), f"{screen}: {type(widget).__name__} has no objectName"
+            assert widget.accessibleName(), f"{screen}: {widget.objectName()} has no accessibleName"
+    if language == "fr":
+        assert window.search_field.accessibleName() == "Rechercher dans la bibliothèque"
+
+
+def cut_off(widget: QWidget) -> bool:
+    if not widget.text() or (isinstance(widget, QLabel) and widget.wordWrap()):
+        return False  # icon-only buttons and wrapping labels cannot be cut off
+    needed = widget.minimumSizeHint().width() if isinstance(widget, QLabel) else widget.sizeHint().width()
+    return widget.width() + 1 < needed
+
+
+@pytest.mark.parametrize("scale", ["100", "140"])
+def test_french_labels_fit_at_1366x768(launch, monkeypatch, scale):
+    monkeypatch.setenv("COMPANION_TRANS_SCALE", scale)
+    window = launch("fr", size=(1366, 768)).window
+    assert window.width() <= 1366 and window.height() <= 768
+    for screen in visit_every_screen(window):
+        problems = [f"{w.objectName() or type(w).__name__}: {getattr(w, 'text', lambda: '')()!r}"
+                    for w in visible(window, (QLabel, QAbstractButton)) if cut_off(w)]
+        assert problems == [], f"cut off on the {screen} screen at scale {scale}%"
