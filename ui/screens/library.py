@@ -43,6 +43,7 @@ class LibraryScreen(Screen):
 
         self.categories = QListWidget()
         self.categories.setObjectName("categoryList")
+        self.categories.setStyleSheet("QListWidget#categoryList::item { padding: 6px 4px; }")
         for key in CATEGORIES:
             item = QListWidgetItem()
             item.setData(KEY_ROLE, key)
