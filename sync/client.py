@@ -1,0 +1,229 @@
+"""A small client of sync protocol version 1 (requests-based, no Qt).
+
+It speaks the wire format and nothing more: sign in, pull pages with the cursor,
+push changes, check the digest, and move blobs with resumable transfers. The
+desktop app's sync engine (local database, pending edits) builds on it; the
+server's tests and benchmark use it as is.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from sync import wire
+
+GZIP_REQUEST_MIN_BYTES = 1024
+DEFAULT_CHUNK_BYTES = 1024 * 1024
+
+
+class ProtocolError(RuntimeError):
+    """The answer did not come from a Companion server (a captive portal, a proxy's error page, ...)."""
+
+
+class ProblemError(RuntimeError):
+    """The server answered with an RFC 9457 problem."""
+
+    def __init__(self, status: int, problem: Mapping[str, Any], headers: Mapping[str, str]) -> None:
+        self.status = status
+        self.problem = dict(problem)
+        self.headers = dict(headers)
+        super().__init__(f"{status} {self.problem.get('title', '')}: {self.problem.get('detail', '')}")
+
+    @property
+    def type(self) -> str:
+        return str(self.problem.get("type", ""))
+
+    @property
+    def retry_after(self) -> int | None:
+        value = self.headers.get("Retry-After") or self.headers.get("retry-after")
+        return int(value) if value and value.isdigit() else None
+
+    @property
+    def upload_offset(self) -> int | None:
+        value = self.headers.get("Upload-Offset") or self.headers.get("upload-offset")
+        return int(value) if value and value.isdigit() else None
+
+
+class BlobHashMismatch(RuntimeError):
+    pass
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class SyncClient:
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 60.0,
+                 session: requests.Session | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.session = session or requests.Session()
+        # Lean headers: the "nothing new" sync must fit in 600 bytes on the wire.
+        self.session.headers = CaseInsensitiveDict({"User-Agent": "companion", "Accept-Encoding": "gzip"})
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> "SyncClient":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{wire.API_PREFIX}{path}"
+
+    def request(self, method: str, path: str, *, body: Any = None, data: bytes | None = None,
+                headers: Mapping[str, str] | None = None, params: Mapping[str, Any] | None = None,
+                stream: bool = False, expect: Sequence[int] = (200,)) -> requests.Response:
+        sent = dict(headers or {})
+        if self.token:
+            sent["Authorization"] = f"Bearer {self.token}"
+        if body is not None:
+            data = json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+            sent["Content-Type"] = "application/json"
+            if len(data) >= GZIP_REQUEST_MIN_BYTES:
+                data = gzip.compress(data, compresslevel=6)
+                sent["Content-Encoding"] = "gzip"
+        response = self.session.request(method, self.url(path), data=data, headers=sent, params=params,
+                                        timeout=self.timeout, stream=stream)
+        if response.headers.get(wire.PROTOCOL_HEADER) != str(wire.PROTOCOL_VERSION):
+            response.close()
+            raise ProtocolError(
+                f"{method} {path}: the answer ({response.status_code}) lacks '{wire.PROTOCOL_HEADER}: "
+                f"{wire.PROTOCOL_VERSION}': not a Companion server (captive portal or proxy?)"
+            )
+        if response.status_code not in expect:
+            try:
+                problem = response.json() if method != "HEAD" else {}
+            except ValueError:
+                problem = {"detail": response.text[:200]}
+            finally:
+                response.close()
+            raise ProblemError(response.status_code, problem if isinstance(problem, dict) else {}, response.headers)
+        return response
+
+    # -- the API ----------------------------------------------------------------------------------
+
+    def status(self) -> wire.Status:
+        return wire.Status.model_validate_json(self.request("GET", "/status").content)
+
+    def sign_in(self, username: str, password: str, device_name: str = "") -> wire.TokenResponse:
+        body = {"username": username, "password": password, "device_name": device_name}
+        response = wire.TokenResponse.model_validate_json(self.request("POST", "/auth/token", body=body, expect=(201,)).content)
+        self.token = response.token
+        return response
+
+    def sign_out(self) -> None:
+        self.request("DELETE", "/auth/token", expect=(204,))
+        self.token = None
+
+    def workspaces(self) -> list[wire.WorkspaceInfo]:
+        return [wire.WorkspaceInfo.model_validate(item) for item in self.request("GET", "/workspaces").json()]
+
+    def pull_page(self, workspace: str, since: int = 0, limit: int = 1000) -> wire.ChangesPage:
+        response = self.request("GET", f"/workspaces/{workspace}/changes", params={"since": since, "limit": limit})
+        return wire.ChangesPage.model_validate_json(response.content)
+
+    def pull(self, workspace: str, since: int = 0, limit: int = 1000) -> Iterator[wire.ChangesPage]:
+        """Every page after ``since``; store each page and its ``next_since`` together before asking for more."""
+        while True:
+            page = self.pull_page(workspace, since, limit)
+            yield page
+            since = page.next_since
+            if not page.has_more:
+                return
+
+    def push(self, workspace: str, changes: Sequence[Mapping[str, Any] | wire.ChangeIn]) -> wire.PushResponse:
+        items = [change.model_dump(exclude_none=True) if isinstance(change, wire.ChangeIn) else change for change in changes]
+        response = self.request("POST", f"/workspaces/{workspace}/changes", body={"changes": items})
+        return wire.PushResponse.model_validate_json(response.content)
+
+    def digest(self, workspace: str) -> wire.DigestOut:
+        return wire.DigestOut.model_validate_json(self.request("GET", f"/workspaces/{workspace}/digest").content)
+
+    # -- blobs ------------------------------------------------------------------------------------
+
+    def blob_state(self, workspace: str, sha256: str) -> tuple[int | None, int | None]:
+        """(size if complete, upload offset if partly uploaded)."""
+        try:
+            response = self.request("HEAD", f"/workspaces/{workspace}/blobs/{sha256}")
+        except ProblemError as error:
+            if error.status == 404:
+                return None, error.upload_offset
+            raise
+        return int(response.headers["Content-Length"]), None
+
+    def upload_blob(self, workspace: str, path: Path, sha256: str | None = None,
+                    chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> wire.BlobStatus:
+        """Upload in chunks, resuming from the server's Upload-Offset after a cut."""
+        sha256 = sha256 or sha256_file(path)
+        size = path.stat().st_size
+        complete, offset = self.blob_state(workspace, sha256)
+        if complete is not None:
+            return wire.BlobStatus(sha256=sha256, complete=True, size=complete)
+        offset = offset or 0
+        if size == 0:
+            response = self.request("PUT", f"/workspaces/{workspace}/blobs/{sha256}", data=b"", expect=(200, 201))
+            return wire.BlobStatus.model_validate_json(response.content)
+        with path.open("rb") as handle:
+            while True:
+                handle.seek(offset)
+                chunk = handle.read(chunk_bytes)
+                last = offset + len(chunk) - 1
+                try:
+                    response = self.request(
+                        "PUT", f"/workspaces/{workspace}/blobs/{sha256}", data=chunk,
+                        headers={"Content-Range": f"bytes {offset}-{last}/{size}", "Content-Type": "application/octet-stream"},
+                        expect=(200, 201, 202),
+                    )
+                except ProblemError as error:
+                    if error.status == 409 and error.upload_offset is not None:
+                        offset = error.upload_offset  # the server has more (or less) than we thought
+                        continue
+                    raise
+                result = wire.BlobStatus.model_validate_json(response.content)
+                if result.complete:
+                    return result
+                offset = result.upload_offset if result.upload_offset is not None else last + 1
+
+    def download_blob(self, workspace: str, sha256: str, destination: Path) -> Path:
+        """Download into ``destination.part``, resuming with Range; verify, then rename atomically."""
+        partial = destination.with_name(destination.name + ".part")
+        offset = partial.stat().st_size if partial.exists() else 0
+        headers = {"Range": f"bytes={offset}-"} if offset else {}
+        try:
+            response = self.request("GET", f"/workspaces/{workspace}/blobs/{sha256}", headers=headers,
+                                    stream=True, expect=(200, 206))
+        except ProblemError as error:
+            if error.status != 416:
+                raise
+            response = None  # the .part already holds every byte: verify it below
+        if response is not None:
+            with response, partial.open("ab" if response.status_code == 206 else "wb") as handle:
+                for chunk in response.iter_content(256 * 1024):
+                    handle.write(chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+        actual = sha256_file(partial)
+        if actual != sha256:
+            partial.unlink()
+            raise BlobHashMismatch(f"downloaded bytes hash to {actual}, not {sha256}; discarded")
+        os.replace(partial, destination)
+        return destination

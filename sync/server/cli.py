@@ -1,0 +1,316 @@
+"""``companion-server``: run the sync server and administer it.
+
+    companion-server --data-dir DIR serve --host 127.0.0.1 --port 8765 [--database-url URL] [--no-public-library]
+    companion-server --data-dir DIR user add NAME --password-stdin [--admin]
+    companion-server --data-dir DIR user disable NAME | user enable NAME | user list
+    companion-server --data-dir DIR token list NAME | token revoke ID
+    companion-server --data-dir DIR workspace add SLUG --name "Readable name" | workspace list
+    companion-server --data-dir DIR member add SLUG USERNAME --role reader|member|editor|admin | member remove SLUG USERNAME
+    companion-server --data-dir DIR library publish [PATH] [--prune]
+    companion-server --data-dir DIR migrate
+
+The database is SQLite in DIR unless --database-url (or COMPANION_SERVER_DATABASE_URL)
+names another, e.g. postgresql+psycopg://user:password@host/dbname. Blobs always
+live in DIR/blobs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+
+from sync.server import auth, models
+from sync.server.db import LIBRARY_ID, Database, DatabaseError, now_ms, sqlite_url
+
+DATA_DIR_ENV = "COMPANION_SERVER_DATA_DIR"
+DATABASE_URL_ENV = "COMPANION_SERVER_DATABASE_URL"
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+ROLES = ("reader", "member", "editor", "admin")
+
+
+class CommandError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="companion-server", description="The openIMIS Companion sync server.")
+    parser.add_argument("--data-dir", help=f"folder for the SQLite database and blobs (or ${DATA_DIR_ENV})")
+    parser.add_argument("--database-url", help=f"SQLAlchemy URL of the database (or ${DATABASE_URL_ENV}); default: SQLite in the data folder")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: put a TLS proxy in front)")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--database-url", default=argparse.SUPPRESS, help="as the global option")
+    serve.add_argument("--no-public-library", action="store_true", help="require a token to read the library")
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument("--forwarded-allow-ips", default=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                       help="proxies whose X-Forwarded-For is trusted (default 127.0.0.1)")
+    serve.add_argument("--max-failed-logins-per-address", type=int, default=50, help=argparse.SUPPRESS)
+
+    user = commands.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
+    add = user.add_parser("add", help="create a user (and their personal workspace)")
+    add.add_argument("name")
+    add.add_argument("--password-stdin", action="store_true", required=True, help="read the password from standard input")
+    add.add_argument("--admin", action="store_true", help="server administrator: admin of the library and every team")
+    for action, text in (("disable", "refuse sign-in and every token of a user"), ("enable", "undo disable")):
+        sub = user.add_parser(action, help=text)
+        sub.add_argument("name")
+    password = user.add_parser("password", help="set a user's password")
+    password.add_argument("name")
+    password.add_argument("--password-stdin", action="store_true", required=True)
+    user.add_parser("list", help="list users")
+
+    token = commands.add_parser("token", help="manage tokens").add_subparsers(dest="action", required=True)
+    token_list = token.add_parser("list", help="a user's tokens")
+    token_list.add_argument("name")
+    revoke = token.add_parser("revoke", help="revoke a token by its id")
+    revoke.add_argument("id", type=int)
+
+    workspace = commands.add_parser("workspace", help="manage team workspaces").add_subparsers(dest="action", required=True)
+    workspace_add = workspace.add_parser("add", help="create a team workspace")
+    workspace_add.add_argument("slug")
+    workspace_add.add_argument("--name", required=True)
+    workspace.add_parser("list", help="list workspaces")
+
+    member = commands.add_parser("member", help="manage workspace members").add_subparsers(dest="action", required=True)
+    member_add = member.add_parser("add", help="add a member, or change their role")
+    member_add.add_argument("slug")
+    member_add.add_argument("username")
+    member_add.add_argument("--role", required=True, choices=ROLES)
+    member_remove = member.add_parser("remove", help="remove a member")
+    member_remove.add_argument("slug")
+    member_remove.add_argument("username")
+
+    library = commands.add_parser("library", help="the library workspace").add_subparsers(dest="action", required=True)
+    publish = library.add_parser("publish", help="publish bundled guides (or those in PATH) into the library")
+    publish.add_argument("path", nargs="?", help="a resources folder (with guides/<language>/*.md); default: the bundled one")
+    publish.add_argument("--prune", action="store_true", help="withdraw published guides that are no longer in PATH")
+
+    commands.add_parser("migrate", help="create or upgrade the database schema, then exit")
+    return parser
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    chosen = args.data_dir or os.environ.get(DATA_DIR_ENV)
+    if not chosen:
+        raise CommandError(f"say where the server keeps its data: --data-dir DIR (or ${DATA_DIR_ENV})")
+    path = Path(chosen).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _database(args: argparse.Namespace, data_dir: Path) -> Database:
+    url = getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or sqlite_url(data_dir)
+    database = Database(url)
+    database.migrate()
+    return database
+
+
+def _read_password(stream=None) -> str:  # type: ignore[no-untyped-def]
+    text = (stream or sys.stdin).readline()
+    password = text.rstrip("\r\n")
+    if not password:
+        raise CommandError("no password on standard input")
+    return password
+
+
+def _user(session, name: str) -> models.User:  # type: ignore[no-untyped-def]
+    user = auth.find_user(session, name)
+    if user is None:
+        raise CommandError(f"no user {name!r}")
+    return user
+
+
+def _when(ms: int | None) -> str:
+    if ms is None:
+        return "-"
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir = _data_dir(args)
+    if args.command == "serve":
+        return _serve(args, data_dir)
+    db = _database(args, data_dir)
+    try:
+        return _admin(args, db, data_dir)
+    finally:
+        db.dispose()
+
+
+def _admin(args: argparse.Namespace, db: Database, data_dir: Path) -> int:
+    command, action = args.command, getattr(args, "action", None)
+    if command == "migrate":
+        print(f"database ready: {db.display_url}")
+        return 0
+    if command == "user" and action == "add":
+        password = _read_password()
+        with db.write() as session:
+            try:
+                user = auth.create_user(session, args.name, password, is_admin=args.admin)
+            except auth.AuthError as error:
+                raise CommandError(str(error)) from None
+            print(f"user {user.username} created (id {user.id}, personal workspace {auth.personal_workspace_id(user.id)})"
+                  + (", server administrator" if args.admin else ""))
+        return 0
+    if command == "user" and action in ("disable", "enable"):
+        with db.write() as session:
+            user = _user(session, args.name)
+            user.disabled = action == "disable"
+        print(f"user {args.name} {action}d")
+        return 0
+    if command == "user" and action == "password":
+        password = _read_password()
+        if len(password) < auth.MIN_PASSWORD_LENGTH:
+            raise CommandError(f"the password must have at least {auth.MIN_PASSWORD_LENGTH} characters")
+        with db.write() as session:
+            _user(session, args.name).password_hash = auth.hash_password(password)
+        print(f"password of {args.name} changed")
+        return 0
+    if command == "user" and action == "list":
+        with db.read() as session:
+            for user in session.scalars(select(models.User).order_by(models.User.id)):
+                flags = ", ".join(flag for flag, on in (("admin", user.is_admin), ("disabled", user.disabled)) if on)
+                print(f"{user.id}\t{user.username}\t{flags}")
+        return 0
+    if command == "token" and action == "list":
+        with db.read() as session:
+            user = _user(session, args.name)
+            rows = session.scalars(select(models.Token).where(models.Token.user_id == user.id).order_by(models.Token.id)).all()
+            print("id\tdevice\tcreated\tlast used\tstate")
+            for row in rows:
+                state = f"revoked {_when(row.revoked_ms)}" if row.revoked_ms else "active"
+                print(f"{row.id}\t{row.device_name or '-'}\t{_when(row.created_ms)}\t{_when(row.last_used_ms)}\t{state}")
+        return 0
+    if command == "token" and action == "revoke":
+        with db.write() as session:
+            if not auth.revoke_token(session, args.id):
+                raise CommandError(f"no token {args.id}")
+        print(f"token {args.id} revoked")
+        return 0
+    if command == "workspace" and action == "add":
+        slug = args.slug
+        if not SLUG_RE.fullmatch(slug) or slug == LIBRARY_ID or slug.startswith("personal-"):
+            raise CommandError(
+                f"invalid workspace slug {slug!r}: 2-64 lowercase letters, digits or '-'; not 'library', not 'personal-...'"
+            )
+        name = args.name.strip()
+        if not name or len(name) > 200:
+            raise CommandError("--name must be 1-200 characters")
+        from companion.replication.digest import EMPTY_DIGEST
+
+        with db.write() as session:
+            if session.get(models.Workspace, slug) is not None:
+                raise CommandError(f"workspace {slug!r} already exists")
+            session.add(models.Workspace(id=slug, name=name, kind="team", owner_id=None, head=0, digest=EMPTY_DIGEST,
+                                         record_count=0, created_ms=now_ms()))
+        print(f"team workspace {slug} created")
+        return 0
+    if command == "workspace" and action == "list":
+        with db.read() as session:
+            for workspace in session.scalars(select(models.Workspace).order_by(models.Workspace.id)):
+                print(f"{workspace.id}\t{workspace.kind}\t{workspace.name}\thead {workspace.head}\t{workspace.record_count} records")
+        return 0
+    if command == "member":
+        with db.write() as session:
+            workspace = session.get(models.Workspace, args.slug)
+            if workspace is None or workspace.kind == "personal":
+                raise CommandError(f"no team workspace or library {args.slug!r}")
+            user = _user(session, args.username)
+            membership = session.get(models.Membership, (workspace.id, user.id))
+            if action == "add":
+                if membership is None:
+                    session.add(models.Membership(workspace_id=workspace.id, user_id=user.id, role=args.role))
+                else:
+                    membership.role = args.role
+                print(f"{user.username} is {args.role} of {workspace.id}")
+            else:
+                if membership is None:
+                    raise CommandError(f"{user.username} is not a member of {workspace.id}")
+                session.delete(membership)
+                print(f"{user.username} removed from {workspace.id}")
+        return 0
+    if command == "library" and action == "publish":
+        from companion.content.loader import ContentError
+
+        from sync.server.blobs import BlobStore
+        from sync.server.publish import PublishError, publish_library
+
+        if args.path:
+            source = Path(args.path).expanduser().resolve()
+        else:
+            from companion.config import resources_dir
+
+            source = resources_dir()
+        try:
+            report = publish_library(db, BlobStore(data_dir / "blobs"), source, prune=args.prune)
+        except (PublishError, ContentError) as error:
+            raise CommandError(str(error)) from None
+        print(f"published from {source}: {report.summary()}")
+        for line in report.rejected:
+            print(f"  rejected: {line}", file=sys.stderr)
+        return 1 if report.rejected else 0
+    raise CommandError(f"unknown command {command} {action or ''}")
+
+
+def _serve(args: argparse.Namespace, data_dir: Path) -> int:
+    import logging
+
+    import uvicorn
+
+    from sync.server.app import create_app
+    from sync.server.auth import LoginLimits
+    from sync.server.settings import ServerSettings
+
+    url = getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or sqlite_url(data_dir)
+    settings = ServerSettings(
+        data_dir=data_dir,
+        database_url=url,
+        public_library=not args.no_public_library,
+        login_limits=LoginLimits(per_address=args.max_failed_logins_per_address),
+    )
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    db = Database(url)
+    action = db.migrate()
+    app = create_app(settings, db, migrate=False)
+    print(
+        f"companion-server: database {db.display_url} ({action}), data in {data_dir}, "
+        f"library {'public' if settings.public_library else 'private'}; listening on http://{args.host}:{args.port}",
+        flush=True,
+    )
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        server_header=False,  # every byte counts on a 2G link
+        date_header=False,
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        timeout_keep_alive=30,
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except CommandError as error:
+        print(f"companion-server: {error}", file=sys.stderr)
+        return 1
+    except DatabaseError as error:
+        print(f"companion-server: database: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

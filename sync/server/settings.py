@@ -1,0 +1,36 @@
+"""What a running server is configured with (from the command line)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sync.server.auth import LoginLimits
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    max_changes_per_push: int = 1000
+    max_body_bytes: int = 8 * MIB
+    max_record_bytes: int = 256 * 1024
+    max_blob_bytes: int = 200 * MIB
+    max_pull_limit: int = 1000
+    max_clock_ahead_ms: int = 10 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    data_dir: Path
+    database_url: str
+    public_library: bool = True
+    limits: ServerLimits = field(default_factory=ServerLimits)
+    login_limits: LoginLimits = field(default_factory=LoginLimits)
+    # JSON responses smaller than this are sent as is: gzip's ~20-byte frame
+    # would cost more than it saves (the "nothing new" sync is ~300 bytes).
+    gzip_min_bytes: int = 512
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.data_dir / "blobs"

@@ -1,0 +1,455 @@
+"""What the API does, on database sessions: roles, pull, push with the merge rule, digest.
+
+No HTTP here (the app maps the exceptions to problem responses), so the CLI's
+``library publish`` writes through exactly the same push path as a client.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from companion.replication.digest import canonical_fields, canonical_json, record_hash_from_fields_json, xor_hex
+from companion.replication.merge import (
+    Change,
+    ChangeRejected,
+    FieldWrite,
+    Record,
+    check_change,
+    merge_change,
+    record_as_change,
+)
+from sync import wire
+from sync.server import models
+from sync.server.db import LIBRARY_ID, Database, now_ms
+from sync.server.settings import ServerLimits
+
+ROLE_ORDER = wire.ROLE_ORDER
+
+
+class NotFound(LookupError):
+    """The workspace does not exist or the caller may not see it (the two look the same)."""
+
+
+class Forbidden(PermissionError):
+    pass
+
+
+class CursorGone(LookupError):
+    def __init__(self, since: int, head: int) -> None:
+        super().__init__(f"cursor {since} is beyond this workspace's head ({head})")
+        self.since = since
+        self.head = head
+
+
+class BadRequest(ValueError):
+    """The request body as a whole is unusable (individual bad changes are rejected, not this)."""
+
+
+# -- roles ----------------------------------------------------------------------------------
+
+
+def role_in(session: Session, user: models.User | None, workspace: models.Workspace, public_library: bool) -> str | None:
+    if workspace.kind == "personal":
+        # Nobody else, not even a server admin, sees someone's personal workspace.
+        return "admin" if user is not None and user.id == workspace.owner_id else None
+    if user is None:
+        return "reader" if workspace.kind == "library" and public_library else None
+    if user.is_admin:
+        return "admin"
+    membership = session.get(models.Membership, (workspace.id, user.id))
+    if membership is not None:
+        return membership.role
+    return "reader" if workspace.kind == "library" else None
+
+
+def workspace_for(
+    session: Session, workspace_id: str, user: models.User | None, public_library: bool, need: str = "reader"
+) -> tuple[models.Workspace, str]:
+    workspace = session.get(models.Workspace, workspace_id) if len(workspace_id) <= 64 else None
+    role = role_in(session, user, workspace, public_library) if workspace is not None else None
+    if workspace is None or role is None:
+        raise NotFound(workspace_id)
+    if ROLE_ORDER[role] < ROLE_ORDER[need]:
+        raise Forbidden(f"your role in {workspace_id!r} is {role}; this needs {need} or above")
+    return workspace, role
+
+
+def write_role_needed(workspace: models.Workspace) -> str:
+    return "editor" if workspace.kind == "library" else "member"
+
+
+def visible_workspaces(session: Session, user: models.User) -> list[wire.WorkspaceInfo]:
+    rows = session.scalars(select(models.Workspace).order_by(models.Workspace.id)).all() if user.is_admin else None
+    if rows is None:
+        member_of = select(models.Membership.workspace_id).where(models.Membership.user_id == user.id)
+        rows = session.scalars(
+            select(models.Workspace)
+            .where(
+                (models.Workspace.id == LIBRARY_ID)
+                | (models.Workspace.owner_id == user.id)
+                | models.Workspace.id.in_(member_of)
+            )
+            .order_by(models.Workspace.id)
+        ).all()
+    result = []
+    for workspace in rows:
+        role = role_in(session, user, workspace, public_library=True)
+        if role is not None:
+            result.append(
+                wire.WorkspaceInfo(id=workspace.id, name=workspace.name, kind=workspace.kind, role=role, head=workspace.head)  # type: ignore[arg-type]
+            )
+    return result
+
+
+# -- pull -------------------------------------------------------------------------------------
+
+
+def pull_page_json(session: Session, workspace: models.Workspace, since: int, limit: int) -> bytes:
+    """One page of ``GET changes`` as JSON bytes, built from the stored canonical fields (no re-parsing)."""
+    if since > workspace.head:
+        raise CursorGone(since, workspace.head)
+    rows = session.execute(
+        select(models.Record.id, models.Record.type, models.Record.fields_json, models.Record.seq)
+        .where(models.Record.workspace_id == workspace.id, models.Record.seq > since)
+        .order_by(models.Record.seq)
+        .limit(limit + 1)
+    ).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    workspace_json = json.dumps(workspace.id)
+    parts = [
+        f'{{"id":"{row.id}","type":"{row.type}","workspace":{workspace_json},"fields":{row.fields_json},"seq":{row.seq}}}'
+        for row in rows
+    ]
+    next_since = rows[-1].seq if rows else since
+    body = f'{{"records":[{",".join(parts)}],"next_since":{next_since},"has_more":{"true" if has_more else "false"}}}'
+    return body.encode("utf-8")
+
+
+# -- push -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Slot:
+    """A record touched by this push: its state before (from the database) and now."""
+
+    record: Record
+    stored_hash: str | None
+    in_database: bool
+    seq: int = 0
+    dirty: bool = False
+
+
+@dataclass
+class PushOutcome:
+    results: list[wire.ChangeResult] = field(default_factory=list)
+    conflicts: int = 0
+    head: int = 0
+
+
+def _finite(value: Any, depth: int = 0) -> bool:
+    if depth > 64:
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(item, depth + 1) for item in value.values())
+    if isinstance(value, list):
+        return all(_finite(item, depth + 1) for item in value)
+    return True
+
+
+def parse_change(item: Mapping[str, Any]) -> Change:
+    """A raw change object → Change, or ChangeRejected saying what is wrong with it."""
+    try:
+        parsed = wire.ChangeIn.model_validate(item)
+    except ValidationError as error:
+        first = error.errors(include_url=False, include_input=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        code = "invalid-record-id" if first["loc"][:1] == ("record_id",) else "invalid-change"
+        raise ChangeRejected(code, f"{where}: {first['msg']}") from None
+    try:
+        record_id = str(uuid.UUID(parsed.record_id))
+    except ValueError:
+        raise ChangeRejected("invalid-record-id", f"record_id is not a UUID: {parsed.record_id!r}") from None
+    if record_id != parsed.record_id:
+        raise ChangeRejected("invalid-record-id", f"record_id must be a lowercase, hyphenated UUID: {parsed.record_id!r}")
+    for name, write in parsed.fields.items():
+        if not _finite(write.v):
+            raise ChangeRejected("invalid-value", f"field {name!r}: value nested too deep or not finite")
+        try:
+            canonical_json(write.v).encode("utf-8")
+        except (UnicodeEncodeError, ValueError):
+            raise ChangeRejected("invalid-value", f"field {name!r}: text that is not valid Unicode (a lone surrogate)") from None
+    return Change(
+        change_id=parsed.change_id,
+        record_id=record_id,
+        type=parsed.type,
+        fields={name: FieldWrite(write.v, write.t, write.base) for name, write in parsed.fields.items()},
+    )
+
+
+def canonical_uuid(value: object) -> str | None:
+    if not isinstance(value, str) or len(value) != 36:
+        return None
+    try:
+        parsed = str(uuid.UUID(value))
+    except ValueError:
+        return None
+    return parsed if parsed == value else None
+
+
+def check_push_envelope(payload: Any, limits: ServerLimits) -> list[dict[str, Any]]:
+    """The request as a whole must be ``{"changes": [{change_id: UUID, ...}, ...]}``; each item is judged later."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("changes"), list):
+        raise BadRequest('the body must be an object {"changes": [...]}')
+    changes = payload["changes"]
+    if len(changes) > limits.max_changes_per_push:
+        raise BadRequest(f"{len(changes)} changes in one push; at most {limits.max_changes_per_push} allowed")
+    for index, item in enumerate(changes):
+        if not isinstance(item, dict):
+            raise BadRequest(f"changes[{index}] is not an object")
+        if canonical_uuid(item.get("change_id")) is None:
+            raise BadRequest(f"changes[{index}].change_id must be a lowercase, hyphenated UUID")
+    return changes
+
+
+def _rejected(change_id: str, error: ChangeRejected) -> wire.ChangeResult:
+    return wire.ChangeResult(
+        change_id=change_id,
+        status="rejected",
+        error=wire.ChangeError(type=wire.PROBLEM_TYPE_PREFIX + error.code, title=_CHANGE_TITLES.get(error.code, "Change rejected"), detail=error.message),
+    )
+
+
+_CHANGE_TITLES = {
+    "clock-ahead": "The device clock is ahead of the server",
+    "type-mismatch": "A record's type cannot change",
+    "record-too-large": "Record too large",
+    "record-in-other-workspace": "The record belongs to another workspace",
+}
+
+
+class _PushRun:
+    """One push inside one transaction: the merge happens in memory, then the writes go out in bulk."""
+
+    def __init__(self, session: Session, workspace: models.Workspace, limits: ServerLimits, now: int) -> None:
+        self.session = session
+        self.workspace = workspace
+        self.limits = limits
+        self.now = now
+        self.slots: dict[str, _Slot] = {}
+        self.known_absent: set[str] = set()  # looked up, not in the database: no second query
+        self.head = workspace.head
+        self.digest = workspace.digest
+        self.new_records = 0
+
+    def prefetch(self, record_ids: Iterable[str]) -> None:
+        wanted = [record_id for record_id in set(record_ids) if record_id not in self.slots and record_id not in self.known_absent]
+        self.known_absent.update(wanted)
+        for start in range(0, len(wanted), 500):
+            rows = self.session.execute(
+                select(models.Record.id, models.Record.workspace_id, models.Record.type, models.Record.fields_json,
+                       models.Record.record_hash, models.Record.seq)
+                .where(models.Record.id.in_(wanted[start:start + 500]))
+            ).all()
+            for row in rows:
+                self.known_absent.discard(row.id)
+                if row.workspace_id != self.workspace.id:
+                    self.slots[row.id] = _Slot(Record(row.id, row.type, {}), None, True, seq=-1)  # foreign: -1 marks it
+                else:
+                    self.slots[row.id] = _Slot(Record(row.id, row.type, json.loads(row.fields_json)), row.record_hash, True, seq=row.seq)
+
+    def slot(self, record_id: str) -> _Slot | None:
+        if record_id not in self.slots:
+            self.prefetch([record_id])
+        return self.slots.get(record_id)
+
+    def apply(self, change: Change) -> tuple[int, int]:
+        """Merge one change; returns (its record's slot seq placeholder, conflicts written). Raises ChangeRejected."""
+        check_change(change, self.now, self.limits.max_clock_ahead_ms)
+        slot = self.slot(change.record_id)
+        if slot is not None and slot.seq == -1:
+            raise ChangeRejected("record-in-other-workspace", f"record {change.record_id} belongs to another workspace")
+        outcome = merge_change(slot.record if slot is not None else None, change)
+        staged: list[tuple[str, Record]] = []
+        if outcome.changed:
+            self._check_size(outcome.record)
+            staged.append((change.record_id, outcome.record))
+        conflicts = 0
+        for conflict in outcome.conflicts:
+            conflict_slot = self.slot(conflict.id)
+            if conflict_slot is not None and conflict_slot.seq == -1:
+                continue  # cannot happen short of a uuid5 collision; never write across workspaces
+            merged = merge_change(conflict_slot.record if conflict_slot else None, record_as_change(conflict, "-"))
+            if merged.changed:
+                self._check_size(merged.record)
+                staged.append((conflict.id, merged.record))
+                conflicts += 1
+        for record_id, record in staged:  # only now: a rejected change leaves nothing behind
+            existing = self.slots.get(record_id)
+            self.head += 1
+            if existing is None:
+                self.slots[record_id] = _Slot(record, None, False, seq=self.head, dirty=True)
+            else:
+                existing.record, existing.seq, existing.dirty = record, self.head, True
+        return conflicts
+
+    def _check_size(self, record: Record) -> None:
+        size = len(canonical_fields(record.fields).encode("utf-8"))
+        if size > self.limits.max_record_bytes:
+            raise ChangeRejected(
+                "record-too-large", f"the record would be {size} bytes; at most {self.limits.max_record_bytes} allowed"
+            )
+
+    def flush(self, applied: list[tuple[str, str]]) -> None:
+        inserts, updates = [], []
+        for record_id, slot in self.slots.items():
+            if not slot.dirty:
+                continue
+            fields_json = canonical_fields(slot.record.fields)
+            new_hash = record_hash_from_fields_json(record_id, slot.record.type, fields_json)
+            if slot.stored_hash is not None:
+                self.digest = xor_hex(self.digest, slot.stored_hash)
+            self.digest = xor_hex(self.digest, new_hash)
+            row = {"id": record_id, "fields_json": fields_json, "record_hash": new_hash, "seq": slot.seq}
+            if slot.in_database:
+                updates.append(row)
+            else:
+                inserts.append({**row, "workspace_id": self.workspace.id, "type": slot.record.type})
+                self.new_records += 1
+        if updates:
+            self.session.execute(update(models.Record), updates)
+        if inserts:
+            self.session.execute(insert(models.Record), inserts)
+        if applied:
+            self.session.execute(
+                insert(models.AppliedChange),
+                [{"workspace_id": self.workspace.id, "change_id": change_id, "record_id": record_id,
+                  "seq": self.slots[record_id].seq if record_id in self.slots else 0}
+                 for change_id, record_id in applied],
+            )
+        self.workspace.head = self.head
+        self.workspace.digest = self.digest
+        self.workspace.record_count = self.workspace.record_count + self.new_records
+
+
+def push(
+    db: Database,
+    workspace_id: str,
+    user: models.User | None,
+    raw_changes: Sequence[Mapping[str, Any]],
+    limits: ServerLimits,
+    public_library: bool = True,
+    check_role: bool = True,
+) -> PushOutcome:
+    """Apply a push in one transaction; each bad change is rejected alone. Retries once on a write race."""
+    # Parsing and validation need no database: done before the workspace is locked.
+    parsed: list[tuple[str, Change | ChangeRejected]] = []
+    for item in raw_changes:
+        try:
+            parsed.append((item["change_id"], parse_change(item)))
+        except ChangeRejected as error:
+            parsed.append((item["change_id"], error))
+    for attempt in range(3):
+        try:
+            return _push_once(db, workspace_id, user, parsed, limits, public_library, check_role)
+        except (IntegrityError, OperationalError):
+            # Two pushes created the same record id in two workspaces at once, or
+            # PostgreSQL picked this transaction as a deadlock victim: the whole
+            # transaction rolled back, so running it again is safe.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _push_once(
+    db: Database,
+    workspace_id: str,
+    user: models.User | None,
+    parsed: Sequence[tuple[str, Change | ChangeRejected]],
+    limits: ServerLimits,
+    public_library: bool,
+    check_role: bool,
+) -> PushOutcome:
+    with db.write() as session:
+        workspace = db.lock_workspace(session, workspace_id)
+        if workspace is None:
+            raise NotFound(workspace_id)
+        if check_role:
+            workspace_for(session, workspace_id, user, public_library, need=write_role_needed(workspace))
+        run = _PushRun(session, workspace, limits, now_ms())
+        change_ids = [change_id for change_id, _ in parsed]
+        seen: dict[str, int] = {}
+        for start in range(0, len(change_ids), 500):
+            for row in session.execute(
+                select(models.AppliedChange.change_id, models.AppliedChange.seq).where(
+                    models.AppliedChange.workspace_id == workspace.id,
+                    models.AppliedChange.change_id.in_(change_ids[start:start + 500]),
+                )
+            ):
+                seen[row.change_id] = row.seq
+        run.prefetch(change.record_id for _, change in parsed if isinstance(change, Change))
+        outcome = PushOutcome()
+        applied: list[tuple[str, str]] = []
+        results: list[tuple[str, str, str | None, ChangeRejected | None]] = []
+        for change_id, change in parsed:
+            if change_id in seen:
+                results.append((change_id, "duplicate", None, None))
+                continue
+            seen[change_id] = 0
+            try:
+                if isinstance(change, ChangeRejected):
+                    raise change
+                outcome.conflicts += run.apply(change)
+            except ChangeRejected as error:
+                results.append((change_id, "rejected", None, error))
+                del seen[change_id]  # a corrected change may come back with the same id
+                continue
+            applied.append((change_id, change.record_id))
+            results.append((change_id, "applied", change.record_id, None))
+        run.flush(applied)
+        applied_seq = {change_id: run.slots[record_id].seq for change_id, record_id in applied if record_id in run.slots}
+        for change_id, status, record_id, error in results:
+            if status == "rejected":
+                assert error is not None
+                outcome.results.append(_rejected(change_id, error))
+            elif status == "applied":
+                outcome.results.append(wire.ChangeResult(change_id=change_id, status="applied", seq=applied_seq.get(change_id)))
+            else:
+                outcome.results.append(wire.ChangeResult(change_id=change_id, status="duplicate", seq=seen.get(change_id) or None))
+        outcome.head = run.head
+        return outcome
+
+
+def workspace_state(session: Session, workspace_id: str) -> dict[str, Record]:
+    """Every record of a workspace (the CLI's publish compares against it)."""
+    rows = session.execute(
+        select(models.Record.id, models.Record.type, models.Record.fields_json).where(models.Record.workspace_id == workspace_id)
+    ).all()
+    return {row.id: Record(row.id, row.type, json.loads(row.fields_json)) for row in rows}
+
+
+def digest_of(workspace: models.Workspace) -> wire.DigestOut:
+    return wire.DigestOut(digest=workspace.digest, records=workspace.record_count, head=workspace.head)
+
+
+def recompute_digest(session: Session, workspace_id: str) -> str:
+    from companion.replication.digest import combine
+
+    hashes = session.scalars(select(models.Record.record_hash).where(models.Record.workspace_id == workspace_id))
+    return combine(hashes)
+
+
+def json_value(value: Any) -> str:
+    return canonical_json(value)

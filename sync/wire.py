@@ -1,0 +1,163 @@
+"""Wire types of sync protocol version 1 (docs/sync-protocol.md), used by the server and by clients.
+
+One definition of every request and response body, so the server's OpenAPI
+document, its validation and the client's parsing cannot drift apart. Unknown
+keys are ignored (a newer peer may send more); record fields are free-form JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from companion.replication.hlc import HLC_PATTERN
+from companion.replication.merge import FIELD_NAME_PATTERN, TYPE_PATTERN
+
+PROTOCOL_VERSION = 1
+PROTOCOL_HEADER = "Companion-Protocol"
+API_PREFIX = "/api/v1"
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:openimis-companion:problem:"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+WORKSPACE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+# UUIDs travel in their canonical form only (lowercase, hyphenated), so ids compare as strings.
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+FieldName = Annotated[str, StringConstraints(pattern=FIELD_NAME_PATTERN)]
+
+Role = Literal["reader", "member", "editor", "admin"]
+WorkspaceKind = Literal["library", "personal", "team"]
+ROLE_ORDER: dict[str, int] = {"reader": 1, "member": 2, "editor": 3, "admin": 4}
+
+
+class WireModel(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Limits(WireModel):
+    max_changes_per_push: int
+    max_body_bytes: int
+    max_record_bytes: int
+    max_blob_bytes: int
+    max_pull_limit: int
+    max_clock_ahead_ms: int
+
+
+class Status(WireModel):
+    protocol: int = PROTOCOL_VERSION
+    server_id: str
+    server_time_ms: int
+    public_library: bool
+    limits: Limits
+
+
+# Printable text only: control characters (NUL above all) have no business in names.
+PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+
+
+class TokenRequest(WireModel):
+    username: str = Field(min_length=1, max_length=64, pattern=PRINTABLE_PATTERN)
+    password: str = Field(min_length=1, max_length=1024)
+    device_name: str = Field(default="", max_length=200, pattern=PRINTABLE_PATTERN)
+
+
+class UserInfo(WireModel):
+    id: int
+    username: str
+
+
+class WorkspaceInfo(WireModel):
+    id: str
+    name: str
+    kind: WorkspaceKind
+    role: Role
+    head: int
+
+
+class TokenResponse(WireModel):
+    token: str
+    token_id: int
+    user: UserInfo
+    workspaces: list[WorkspaceInfo]
+
+
+class FieldValue(WireModel):
+    v: Any
+    t: str
+
+
+class FieldWriteIn(WireModel):
+    v: Any = Field(description="the field's new value: any JSON")
+    t: str = Field(pattern=HLC_PATTERN, description="HLC of this write")
+    base: str | None = Field(default=None, pattern=HLC_PATTERN, description="HLC of the value the writer saw")
+
+
+class ChangeIn(WireModel):
+    change_id: str = Field(pattern=UUID_PATTERN, description="UUID made by the client; re-sending it is harmless")
+    record_id: str = Field(pattern=UUID_PATTERN, description="UUID of the record")
+    type: str = Field(pattern=TYPE_PATTERN)
+    fields: dict[FieldName, FieldWriteIn] = Field(min_length=1)
+
+
+class PushRequest(WireModel):
+    changes: list[ChangeIn] = Field(max_length=1000)
+
+
+class ChangeError(WireModel):
+    type: str
+    title: str
+    detail: str
+
+
+class ChangeResult(WireModel):
+    change_id: str
+    status: Literal["applied", "duplicate", "rejected"]
+    seq: int | None = None
+    error: ChangeError | None = None
+
+
+class PushResponse(WireModel):
+    results: list[ChangeResult]
+    conflicts: int
+    head: int
+
+
+class RecordOut(WireModel):
+    id: str
+    type: str
+    workspace: str
+    fields: dict[str, FieldValue]
+    seq: int
+
+
+class ChangesPage(WireModel):
+    records: list[RecordOut]
+    next_since: int
+    has_more: bool
+
+
+class DigestOut(WireModel):
+    digest: str
+    records: int
+    head: int
+
+
+class Problem(WireModel):
+    """RFC 9457 problem details; extra members (``errors``, ``server_time_ms``, ...) are allowed."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str
+
+
+def field_name_pattern() -> str:
+    return FIELD_NAME_PATTERN
+
+
+class BlobStatus(WireModel):
+    sha256: str
+    complete: bool
+    size: int | None = None
+    upload_offset: int | None = None
