@@ -227,7 +227,7 @@ def single_client_figures(base_url: str, records: int) -> None:
     clock = Clock(secrets.token_hex(8))
     push_ms, push_up, push_down, pull_ms, pull_up, pull_down = [], [], [], [], [], []
     for round_number in range(5):
-        cursor = reader.workspaces()[-1].head if False else {w.id: w.head for w in reader.workspaces()}[WORKSPACE]
+        cursor = {w.id: w.head for w in reader.workspaces()}[WORKSPACE]
         chosen = items[round_number * 100:(round_number + 1) * 100]
         edits = []
         for item in chosen:

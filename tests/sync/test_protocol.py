@@ -13,7 +13,7 @@ import requests
 
 from companion.replication import CONFLICT_TYPE, Replica, workspace_digest
 from companion.replication.hlc import Clock, format_hlc
-from companion.replication.merge import Change, FieldWrite
+from companion.replication.merge import Change
 from sync.client import ProblemError, ProtocolError, SyncClient
 from tests.sync.conftest import PASSWORD, World, change, new_id
 from tests.sync.histories import run_history
@@ -471,3 +471,9 @@ def test_awkward_text_is_stored_exactly_or_refused_cleanly(world: World, clock: 
     for username in ("nul\x00name", "x" * 65):
         answer = requests.post(f"{world.base_url}{API}/auth/token", json={"username": username, "password": "whatever"})
         assert_problem(answer, 422)
+
+
+def test_405_names_the_allowed_methods(world: World) -> None:
+    response = requests.delete(f"{world.base_url}{API}/status")
+    assert_problem(response, 405)
+    assert "GET" in response.headers["Allow"]

@@ -12,7 +12,6 @@ import random
 import tempfile
 from pathlib import Path
 
-import pytest
 import requests
 import schemathesis
 from schemathesis import GenerationMode
