@@ -152,10 +152,6 @@ class Problem(WireModel):
     detail: str
 
 
-def field_name_pattern() -> str:
-    return FIELD_NAME_PATTERN
-
-
 class BlobStatus(WireModel):
     sha256: str
     complete: bool

@@ -275,8 +275,8 @@ class _PushRun:
             self.prefetch([record_id])
         return self.slots.get(record_id)
 
-    def apply(self, change: Change) -> tuple[int, int]:
-        """Merge one change; returns (its record's slot seq placeholder, conflicts written). Raises ChangeRejected."""
+    def apply(self, change: Change) -> int:
+        """Merge one change in memory; returns how many conflict records it wrote. Raises ChangeRejected."""
         check_change(change, self.now, self.limits.max_clock_ahead_ms)
         slot = self.slot(change.record_id)
         if slot is not None and slot.seq == -1:
@@ -442,14 +442,3 @@ def workspace_state(session: Session, workspace_id: str) -> dict[str, Record]:
 
 def digest_of(workspace: models.Workspace) -> wire.DigestOut:
     return wire.DigestOut(digest=workspace.digest, records=workspace.record_count, head=workspace.head)
-
-
-def recompute_digest(session: Session, workspace_id: str) -> str:
-    from companion.replication.digest import combine
-
-    hashes = session.scalars(select(models.Record.record_hash).where(models.Record.workspace_id == workspace_id))
-    return combine(hashes)
-
-
-def json_value(value: Any) -> str:
-    return canonical_json(value)
