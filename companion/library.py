@@ -15,10 +15,12 @@ from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from companion.content.categories import CATEGORY_KEYS
+from companion.content.highlight import END as HIGHLIGHT_END
+from companion.content.highlight import START as HIGHLIGHT_START
+from companion.content.highlight import extract, mark, word_pattern
 from companion.storage.database import session_factory
 from companion.storage.models import Bookmark, Guide, ReadingState, Setting, new_uuid, utcnow
 
-HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"  # the UI turns these into its own markup
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -202,33 +204,44 @@ class Library:
 
     def search(self, user_text: str, category: str | None = None, language: str | None = None,
                limit: int = 20) -> list[SearchHit]:
-        words = fts_query(user_text)
-        if words is None:
+        """Guides containing every word typed, best first: guides whose title, summary or tags
+        hold all the words come first, then those where the words are in the text."""
+        words = _WORD.findall(user_text)
+        quoted = fts_query(user_text)
+        if quoted is None:
             return []
-        # Words are looked for in the text columns only; filters are index columns too.
-        query = f"{{title summary tags body_text}} : ({words})"
+        filters = ""
         if category:
-            query += f' AND category : "{_token(category)}"'
+            filters += f' AND category : "{_token(category)}"'
         if language:
-            query += f' AND language : "{_token(language)}"'
+            filters += f' AND language : "{_token(language)}"'
+        rank = text("SELECT rowid, bm25(guide_fts, 10.0, 4.0, 3.0, 1.0, 0.0, 0.0) AS score FROM guide_fts"
+                    " WHERE guide_fts MATCH :q ORDER BY score LIMIT :limit")
         with self.engine.connect() as connection:
-            ranked = connection.execute(text(
-                "SELECT rowid, bm25(guide_fts, 10.0, 4.0, 3.0, 1.0, 0.0, 0.0) AS score FROM guide_fts"
-                " WHERE guide_fts MATCH :q ORDER BY score LIMIT :limit"), {"q": query, "limit": limit}).all()
+            # The heading columns are small, so ranking them is cheap even for a word in
+            # every guide; the costlier ranking over whole texts runs only to fill the page.
+            ranked = connection.execute(
+                rank, {"q": f"{{title summary tags}} : ({quoted}){filters}", "limit": limit}).all()
+            if len(ranked) < limit:
+                seen = {rowid for rowid, _score in ranked}
+                more = connection.execute(
+                    rank, {"q": f"{{title summary tags body_text}} : ({quoted}){filters}",
+                           "limit": limit + len(ranked)}).all()
+                ranked += [row for row in more if row[0] not in seen][: limit - len(ranked)]
             if not ranked:
                 return []
-            # Highlights only for the rows shown (auxiliary functions are costly per row).
             ids = ",".join(str(int(rowid)) for rowid, _score in ranked)
-            details = {row.rowid: row for row in connection.execute(text(
-                "SELECT rowid, language, category, highlight(guide_fts, 0, char(2), char(3)) AS title,"
-                " snippet(guide_fts, 3, char(2), char(3), '…', 16) AS body, summary"
-                f" FROM guide_fts WHERE guide_fts MATCH :q AND rowid IN ({ids})"), {"q": query})}
-            slugs = dict(connection.execute(text(f"SELECT id, slug FROM guide WHERE id IN ({ids})")).all())
+            rows = {row.id: row for row in connection.execute(text(
+                "SELECT id, slug, language, category, title, summary, body_text"
+                f" FROM guide WHERE id IN ({ids})"))}
+        pattern = word_pattern(words)
         hits = []
         for rowid, score in ranked:
-            row = details[rowid]
-            snippet = row.body if HIGHLIGHT_START in row.body else (row.summary or row.body)
-            hits.append(SearchHit(slugs[rowid], row.language, row.title, snippet, row.category, score))
+            row = rows[rowid]
+            snippet = (extract(row.body_text, pattern) or extract(row.summary, pattern)
+                       or row.summary or row.body_text[:200])
+            hits.append(SearchHit(row.slug, row.language, row.title and mark(row.title, pattern), snippet,
+                                  row.category, score))
         return hits
 
     # --- bookmarks and reading ----------------------------------------------------------------

@@ -32,12 +32,28 @@ class _Operation(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.work(self.signals.progressed.emit)
+            result = self.work(self._progress)
+        except _ReceiverGone:
+            return  # the app is closing: nobody is left to report to
         except BaseException as error:  # reported to the UI thread, never lost
             log.exception("background operation failed")
-            self.signals.failed.emit(error)
+            self._emit(self.signals.failed, error)
         else:
-            self.signals.succeeded.emit(result)
+            self._emit(self.signals.succeeded, result)
+
+    def _progress(self, done: int, total: int) -> None:
+        self._emit(self.signals.progressed, done, total)
+
+    @staticmethod
+    def _emit(signal, *values) -> None:
+        try:
+            signal.emit(*values)
+        except RuntimeError as error:  # "Signal source has been deleted" during shutdown
+            raise _ReceiverGone() from error
+
+
+class _ReceiverGone(Exception):
+    pass
 
 
 def run_in_background(

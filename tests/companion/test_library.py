@@ -124,3 +124,16 @@ def test_settings_round_trip(library):
     assert library.setting("language") is None
     library.set_setting("language", "fr")
     assert library.setting("language") == "fr"
+
+
+def test_highlights_ignore_case_and_accents_and_treat_the_last_word_as_a_prefix():
+    from companion.content.highlight import END, START, extract, mark, word_pattern
+
+    pattern = word_pattern(["etablissement", "sant"])
+    marked = mark("Un Établissement de SANTÉ, des établissements.", pattern)
+    assert marked == f"Un {START}Établissement{END} de {START}SANTÉ{END}, des établissements."
+    text = "word " * 200 + "la santé publique " + "word " * 200
+    snippet = extract(text, pattern)
+    assert snippet.startswith("…") and snippet.endswith("…") and f"{START}santé{END}" in snippet
+    assert len(snippet) < 260
+    assert extract("nothing here", pattern) is None
