@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import DDL, JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import (DDL, JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, event)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 LOCAL_WORKSPACE = "local"
@@ -122,3 +123,128 @@ FTS_DDL = [
 
 for _statement in FTS_DDL:
     event.listen(Guide.__table__, "after_create", DDL(_statement))
+
+
+# --- Pilot projects (migration 0003) -----------------------------------------------------------
+# Every row carries a UUID and a workspace (local until the team joins a shared workspace) and
+# an updated_at, so the sync engine can ship them as records without reshaping anything.
+# Money and rates are exact decimals stored as text.
+
+
+class Project(Base):
+    __tablename__ = "project"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(100), default="")
+    scheme: Mapped[str] = mapped_column(String(200), default="")
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    usd_rate: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    start_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    team: Mapped[list] = mapped_column(JSON, default=list)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class Checklist(Base):
+    __tablename__ = "checklist"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    template_id: Mapped[str] = mapped_column(String(100))
+    template_version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class ChecklistItem(Base):
+    __tablename__ = "checklist_item"
+    __table_args__ = (UniqueConstraint("checklist_id", "item_key", name="uq_checklist_item_key"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
+    checklist_id: Mapped[str] = mapped_column(ForeignKey("checklist.id", ondelete="CASCADE"), index=True)
+    section_key: Mapped[str] = mapped_column(String(100))
+    item_key: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="todo")
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class Attachment(Base):
+    """Evidence for a checklist item: the file lives in the content-addressed blob store."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
+    item_id: Mapped[str] = mapped_column(ForeignKey("checklist_item.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(Integer)
+    mime: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Feasibility(Base):
+    __tablename__ = "feasibility"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    template_id: Mapped[str] = mapped_column(String(100))
+    template_version: Mapped[int] = mapped_column(Integer)
+    weights: Mapped[dict] = mapped_column(JSON, default=dict)  # dimension id → weight, where changed
+    recommendation: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class FeasibilityScore(Base):
+    __tablename__ = "feasibility_score"
+    __table_args__ = (UniqueConstraint("feasibility_id", "criterion_key", name="uq_feasibility_criterion"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
+    feasibility_id: Mapped[str] = mapped_column(ForeignKey("feasibility.id", ondelete="CASCADE"), index=True)
+    dimension_key: Mapped[str] = mapped_column(String(100))
+    criterion_key: Mapped[str] = mapped_column(String(100))
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    risk: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class BusinessCase(Base):
+    __tablename__ = "business_case"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    template_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    horizon_years: Mapped[int] = mapped_column(Integer, default=5)
+    discount_rate: Mapped[str] = mapped_column(String(40), default="0.08")
+    insurees: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class BusinessLine(Base):
+    __tablename__ = "business_line"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
+    business_case_id: Mapped[str] = mapped_column(ForeignKey("business_case.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(8))  # "cost" | "benefit"
+    category: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(16), default="recurring")
+    description: Mapped[str] = mapped_column(Text, default="")
+    unit_cost: Mapped[str] = mapped_column(String(40), default="0")
+    quantity: Mapped[str] = mapped_column(String(40), default="1")
+    years: Mapped[list] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
