@@ -38,7 +38,8 @@ def ensure_qt_application():
 
 def start(paths: Paths, language: str | None = None) -> RunningApp:
     """Open the data, pick the language, show the main window. Raises MigrationError."""
-    from companion.library import Library  # noqa: F401 - keeps the import order explicit
+    from companion.pilot.store import PilotStore
+    from companion.pilot.templates import bundled_templates
     from companion.session import bundled_content_needs_import, open_data
     from ui.main_window import LANGUAGE_SETTING, MainWindow
     from ui.translation import LanguageManager
@@ -48,7 +49,8 @@ def start(paths: Paths, language: str | None = None) -> RunningApp:
     data = open_data(paths)
     chosen = language or data.library.setting(LANGUAGE_SETTING) or LanguageManager.system_language()
     languages.apply(chosen)  # before any widget exists: they are built in this language
-    window = MainWindow(data.library, languages)
+    pilot = PilotStore(data.library.engine, bundled_templates(), paths.blobs_dir)
+    window = MainWindow(data.library, languages, pilot, paths.data_dir)
     window.show()
     if bundled_content_needs_import(data.library):
         window.import_bundled_content()

@@ -27,6 +27,13 @@ NAMES = {
     "warning": "mdi6.alert-outline",
     "info": "mdi6.information-outline",
     "guide": "mdi6.file-document-outline",
+    "projects": "mdi6.clipboard-check-outline",
+    "undo": "mdi6.undo",
+    "redo": "mdi6.redo",
+    "export": "mdi6.file-pdf-box",
+    "attach": "mdi6.paperclip",
+    "add": "mdi6.plus",
+    "remove": "mdi6.minus",
 }
 
 

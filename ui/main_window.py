@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
                                QProgressBar, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
 from companion.i18n import SUPPORTED_LANGUAGES, _, current_language
 from companion.library import Library
+from companion.pilot.store import PilotStore
 from companion.session import import_bundled_content
 from ui.icons import icon
 from ui.navigation import History, Location
 from ui.runner import run_in_background
 from ui.screens.home import HomeScreen
 from ui.screens.library import LibraryScreen
+from ui.screens.pilot.base import PilotContext
+from ui.screens.pilot.project import ProjectScreen
+from ui.screens.projects import ProjectsScreen
 from ui.screens.reader import ReaderScreen
 from ui.screens.search import SearchScreen
 from ui.translation import LanguageManager
@@ -24,12 +28,15 @@ LANGUAGE_SETTING = "language"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library, languages: LanguageManager) -> None:
+    def __init__(self, library: Library, languages: LanguageManager, pilot: PilotStore, data_dir) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.library = library
         self.languages = languages
+        self.pilot = pilot
         self.history = History()
+        # One undo history for every saved edit in the window (Ctrl+Z / Ctrl+Shift+Z).
+        self.undo_stack = QUndoStack(self)
         self.resize(1280, 760)
         self.setMinimumSize(QSize(900, 600))
 
@@ -38,7 +45,7 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setIconSize(QSize(22, 22))
         self.navigation.setFixedWidth(190)
-        self._nav_keys = ["home", "library"]
+        self._nav_keys = ["home", "library", "projects"]
         for key in self._nav_keys:
             item = QListWidgetItem(icon(key), "")
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -81,19 +88,27 @@ class MainWindow(QMainWindow):
         top_bar.addLayout(language_box)
 
         # Screens.
-        self.home = HomeScreen(library)
+        self.home = HomeScreen(library, pilot)
         self.library_screen = LibraryScreen(library)
         self.reader = ReaderScreen(library)
         self.search_screen = SearchScreen(library)
+        pilot_context = PilotContext(pilot, pilot.templates, self.undo_stack, data_dir)
+        self.projects_screen = ProjectsScreen(pilot, self.undo_stack)
+        self.project_screen = ProjectScreen(pilot_context)
+        self.projects_screen.open_project_requested.connect(self.open_project)
+        self.projects_screen.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.project_screen.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
         self.screens = {"home": self.home, "library": self.library_screen, "reader": self.reader,
-                        "search": self.search_screen}
+                        "search": self.search_screen, "projects": self.projects_screen,
+                        "project": self.project_screen}
         for screen in self.screens.values():
             self.stack.addWidget(screen)
             if hasattr(screen, "open_guide_requested"):
                 screen.open_guide_requested.connect(self.open_guide)
         self.home.library_requested.connect(lambda: self.go(Location("library")))
+        self.home.open_project_requested.connect(self.open_project)
         self.reader.bookmarks_changed.connect(self.home.refresh)
 
         main_area = QWidget()
@@ -119,6 +134,11 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
         QShortcut(QKeySequence("Alt+Left"), self, self.go_back)
         QShortcut(QKeySequence("Alt+Right"), self, self.go_forward)
+        self.undo_action = self.undo_stack.createUndoAction(self)
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = self.undo_stack.createRedoAction(self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addActions([self.undo_action, self.redo_action])
 
         self._mark_language(current_language())
         self.retranslate()
@@ -153,7 +173,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("openIMIS Companion"))
-        labels = {"home": _("Home"), "library": _("Library")}
+        labels = {"home": _("Home"), "library": _("Library"), "projects": _("Pilot projects")}
         for row, key in enumerate(self._nav_keys):
             item = self.navigation.item(row)
             item.setText(labels[key])
@@ -194,6 +214,12 @@ class MainWindow(QMainWindow):
             self.search_screen.search(query)
         elif location.screen == "home":
             self.home.refresh()
+        elif location.screen == "projects":
+            self.projects_screen.refresh()
+        elif location.screen == "project":
+            if not self.project_screen.show_project(location.params[0]):
+                self.statusBar().showMessage(_("This project no longer exists."), 5000)
+                return
         if record:
             if location.screen == "search" and self.history.current and self.history.current.screen == "search":
                 self.history.replace(location)  # one history entry per search, not per key
@@ -204,8 +230,9 @@ class MainWindow(QMainWindow):
 
     def _sync_navigation(self, screen: str) -> None:
         self.navigation.blockSignals(True)
-        if screen in self._nav_keys:
-            self.navigation.setCurrentRow(self._nav_keys.index(screen))
+        section = "projects" if screen == "project" else screen
+        if section in self._nav_keys:
+            self.navigation.setCurrentRow(self._nav_keys.index(section))
         else:
             self.navigation.clearSelection()
             self.navigation.setCurrentItem(None)
@@ -218,6 +245,9 @@ class MainWindow(QMainWindow):
 
     def open_guide(self, slug: str, language: str | None = None) -> None:
         self.go(Location("reader", (slug, language or current_language())))
+
+    def open_project(self, project_id: str) -> None:
+        self.go(Location("project", (project_id,)))
 
     def go_back(self) -> None:
         location = self.history.back()
@@ -269,4 +299,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.reader.save_position()
+        self.pilot.purge_deleted()  # deletions could be undone until now
         super().closeEvent(event)

@@ -303,6 +303,19 @@ class PilotStore:
             checklist.template_version = template.version
         return len(new_items)
 
+    def due_items(self, until: dt.date) -> list[tuple[str, str, str, str, dt.date]]:
+        """Open items due on or before ``until`` in active projects:
+        (project id, project name, checklist template id, item id, due date), soonest first."""
+        query = (select(Project.id, Project.name, Checklist.template_id, ChecklistItem.item_key, ChecklistItem.due_date)
+                 .join(Checklist, Checklist.project_id == Project.id)
+                 .join(ChecklistItem, ChecklistItem.checklist_id == Checklist.id)
+                 .where(Project.deleted.is_(False), Project.archived.is_(False),
+                        ChecklistItem.due_date.is_not(None), ChecklistItem.due_date <= until,
+                        ChecklistItem.status.not_in(("done", "na")))
+                 .order_by(ChecklistItem.due_date, Project.name))
+        with self.sessions() as session:
+            return [tuple(row) for row in session.execute(query).all()]
+
     # --- attachments ------------------------------------------------------------------------
 
     def blob_path(self, sha256: str) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from PySide6.QtCore import Qt, Signal
@@ -17,14 +18,19 @@ from ui.widgets.rich_list import KEY_ROLE, RichList
 START_HERE = "start-here"
 
 
+DUE_SOON_DAYS = 14
+
+
 class HomeScreen(Screen):
     open_guide_requested = Signal(str, str)
+    open_project_requested = Signal(str)
     library_requested = Signal()
 
-    def __init__(self, library: Library, parent=None) -> None:
+    def __init__(self, library: Library, pilot=None, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("homeScreen")
         self.library = library
+        self.pilot = pilot
         self._continue_target: tuple[str, str] | None = None
 
         self.heading = QLabel()
@@ -68,6 +74,16 @@ class HomeScreen(Screen):
         box.addWidget(self.continue_progress, 2, 0)
         box.setColumnStretch(0, 1)
 
+        # Checklist items due in the next two weeks (or late), across active pilot projects.
+        self.due_heading = QLabel()
+        bold = self.due_heading.font()
+        bold.setBold(True)
+        self.due_heading.setFont(bold)
+        self.due_list = RichList("dueSoonList")
+        self.due_list.setMaximumHeight(120)
+        self.due_heading.setBuddy(self.due_list)
+        self.due_list.itemActivated.connect(lambda item: self.open_project_requested.emit(item.data(KEY_ROLE)))
+
         self.welcome_heading, self.welcome_list = QLabel(), RichList("welcomePackageList")
         self.recent_heading, self.recent_list = QLabel(), RichList("recentList")
         self.bookmarks_heading, self.bookmarks_list = QLabel(), RichList("bookmarkList")
@@ -89,6 +105,8 @@ class HomeScreen(Screen):
         layout.addWidget(self.intro)
         layout.addLayout(buttons)
         layout.addWidget(self.continue_box)
+        layout.addWidget(self.due_heading)
+        layout.addWidget(self.due_list)
         layout.addLayout(columns, 1)
         self.retranslate()
 
@@ -105,6 +123,8 @@ class HomeScreen(Screen):
         self.continue_heading.setText(_("Continue reading"))
         self.continue_button.setText(_("Continue"))
         self.continue_button.setAccessibleName(_("Continue reading where you stopped"))
+        self.due_heading.setText(_("Coming &up in your pilot projects"))
+        self.due_list.setAccessibleName(_("Checklist items due soon"))
         self.welcome_heading.setText(_("&Welcome package"))
         self.recent_heading.setText(_("&Recently opened"))
         self.bookmarks_heading.setText(_("&Bookmarks"))
@@ -122,6 +142,7 @@ class HomeScreen(Screen):
             self.continue_progress.setValue(round(entry.position * 100))
             self.continue_progress.setFormat(_("{percent} read").format(percent=format_percent(entry.position)))
 
+        self._show_due_items(language)
         self.welcome_list.clear()
         for guide in self.library.guides("onboarding", language, origin="bundled"):
             self.welcome_list.add((guide.slug, guide.language), guide.title,
@@ -138,6 +159,20 @@ class HomeScreen(Screen):
             self.bookmarks_list.add((slug, language), title, html.escape(title))
         if not self.bookmarks_list.count():
             self._placeholder(self.bookmarks_list, _("Bookmark a guide with Ctrl+D to find it here."))
+
+    def _show_due_items(self, language: str) -> None:
+        self.due_list.clear()
+        today = dt.date.today()
+        due = self.pilot.due_items(today + dt.timedelta(days=DUE_SOON_DAYS)) if self.pilot else []
+        for project_id, project_name, template_id, item_key, due_date in due[:20]:
+            template = self.pilot.templates.checklists.get(template_id)
+            item = next((i for _s, i in template.items() if i.id == item_key), None) if template else None
+            title = item.title.get(language) if item else item_key
+            when = (_("overdue since {date}") if due_date < today else _("due {date}")).format(date=format_date(due_date))
+            self.due_list.add(project_id, f"{project_name}: {title}",
+                              f"<b>{html.escape(project_name)}</b>: {html.escape(title)} — <i>{html.escape(when)}</i>")
+        self.due_heading.setVisible(bool(due))
+        self.due_list.setVisible(bool(due))
 
     @staticmethod
     def _placeholder(listing: RichList, message: str) -> None:

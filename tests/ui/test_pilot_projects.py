@@ -1,0 +1,113 @@
+"""Pilot projects as a team uses them: create, open, duplicate, archive, delete and undo."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from ui.dialogs.project_dialog import ProjectDialog
+from ui.navigation import Location
+
+
+def fill_new_project_dialog(name: str, currency: str = "XAF", empty_first: bool = False):
+    def fill():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ProjectDialog)
+        if empty_first:  # a project without a name is refused with a message, nothing is created
+            dialog.accept()
+            assert dialog.isVisible() and dialog.error.isVisible()
+        dialog.name.setText(name)
+        dialog.country.setCurrentText("Cameroon")
+        dialog.scheme.setText("Mutuelle de santé")
+        dialog.currency.setCurrentText(currency)
+        dialog.start.setDate(QDate(2027, 3, 1))
+        dialog.team.setPlainText("Amina\nJoseph")
+        dialog.accept()
+    QTimer.singleShot(50, fill)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_create_a_project_and_see_its_dashboard(launch, qtbot, language):
+    window = launch(language).window
+    window.go(Location("projects"))
+    assert window.projects_screen.empty.isVisible()
+    fill_new_project_dialog("Pilote Ouest", empty_first=True)
+    qtbot.mouseClick(window.projects_screen.new_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.project_screen
+    assert window.project_screen.title.text() == "Pilote Ouest"
+    assert "Cameroon" in window.project_screen.details.text() and "XAF" in window.project_screen.details.text()
+    [project] = window.pilot.projects()
+    assert project.team == ("Amina", "Joseph") and project.start_date.isoformat() == "2027-03-01"
+    dashboard = window.project_screen.pages[0]
+    bars = [b for b in dashboard.findChildren(type(window.import_progress)) if b.isVisible()]
+    assert bars and "0" in bars[0].text()
+    assert ("0 of 34 done" if language == "en" else "0 sur 34") in bars[0].text()
+
+
+def test_duplicate_archive_delete_and_undo(launch, qtbot):
+    window = launch("en").window
+    screen = window.projects_screen
+    original = window.pilot.create_project("Pilot North", "Chad", currency="XAF")
+    window.go(Location("projects"))
+    screen.duplicate_button.click()
+    assert sorted(p.name for p in window.pilot.projects()) == ["Pilot North", "Pilot North (copy)"]
+    # Archive hides it; undo brings it back.
+    screen.list.setCurrentRow([p.id for p in window.pilot.projects()].index(original))
+    screen.archive_button.click()
+    assert [p.name for p in window.pilot.projects()] == ["Pilot North (copy)"]
+    window.undo_action.trigger()
+    assert len(window.pilot.projects()) == 2
+    # Delete asks first; undo restores it until the app closes.
+    copy_row = [p.name for p in window.pilot.projects()].index("Pilot North (copy)")
+    screen.list.setCurrentRow(copy_row)
+    QTimer.singleShot(50, lambda: QApplication.activeModalWidget().button(QMessageBox.StandardButton.Yes).click())
+    screen.delete_button.click()
+    assert [p.name for p in window.pilot.projects()] == ["Pilot North"]
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.pilot.projects()) == 2
+    # Deleted again and the app closes: gone for good.
+    screen.refresh()
+    screen.list.setCurrentRow([p.name for p in window.pilot.projects()].index("Pilot North (copy)"))
+    QTimer.singleShot(50, lambda: QApplication.activeModalWidget().button(QMessageBox.StandardButton.Yes).click())
+    screen.delete_button.click()
+    window = launch().window
+    assert [p.name for p in window.pilot.projects(include_archived=True)] == ["Pilot North"]
+
+
+def test_edit_details_is_saved_at_once_and_undoable(launch, qtbot):
+    window = launch("en").window
+    project_id = window.pilot.create_project("Pilot East", "Niger")
+    window.open_project(project_id)
+
+    def rename():
+        dialog = QApplication.activeModalWidget()
+        dialog.name.setText("Pilot East (phase 2)")
+        dialog.accept()
+
+    QTimer.singleShot(50, rename)
+    window.project_screen.edit_button.click()
+    assert window.project_screen.title.text() == "Pilot East (phase 2)"
+    assert window.pilot.project(project_id).name == "Pilot East (phase 2)"
+    window.undo_action.trigger()
+    assert window.project_screen.title.text() == "Pilot East"
+    window.redo_action.trigger()
+    assert window.pilot.project(project_id).name == "Pilot East (phase 2)"
+
+
+def test_home_lists_checklist_items_coming_up(launch):
+    import datetime as dt
+
+    window = launch("en").window
+    project_id = window.pilot.create_project("Pilot South", "Gambia")
+    [(checklist_id, *_)] = window.pilot.checklists(project_id)
+    first, second = window.pilot.items(checklist_id)[:2]
+    window.pilot.update_item(first.id, due_date=dt.date.today() - dt.timedelta(days=2))
+    window.pilot.update_item(second.id, due_date=dt.date.today() + dt.timedelta(days=400))  # too far off
+    window.go(Location("home"))
+    home = window.home
+    assert home.due_list.isVisible() and home.due_list.count() == 1
+    item = home.due_list.item(0)
+    assert "Pilot South" in item.text() and "overdue since" in item.data(Qt.ItemDataRole.UserRole + 1)
+    home.due_list.itemActivated.emit(item)
+    assert window.stack.currentWidget() is window.project_screen
