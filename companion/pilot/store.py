@@ -250,7 +250,7 @@ class PilotStore:
         with self.sessions() as session:
             rows = session.execute(select(Checklist.id, Checklist.template_id, Checklist.template_version)
                                    .where(Checklist.project_id == project_id)).all()
-        order = list(self.templates.checklists)
+        order = [PILOT_CHECKLIST] + sorted(set(self.templates.checklists) - {PILOT_CHECKLIST})
         return sorted((tuple(r) for r in rows), key=lambda r: order.index(r[1]) if r[1] in order else len(order))
 
     def items(self, checklist_id: str) -> list[ItemRow]:

@@ -64,6 +64,8 @@ def test_duplicate_archive_delete_and_undo(launch, qtbot):
     QTimer.singleShot(50, lambda: QApplication.activeModalWidget().button(QMessageBox.StandardButton.Yes).click())
     screen.delete_button.click()
     assert [p.name for p in window.pilot.projects()] == ["Pilot North"]
+    window.activateWindow()  # back from the confirmation box
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert len(window.pilot.projects()) == 2
     # Deleted again and the app closes: gone for good.

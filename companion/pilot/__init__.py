@@ -1,0 +1,1 @@
+"""Pilot projects: templates, checklists, feasibility, business case (no Qt)."""

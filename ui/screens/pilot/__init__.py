@@ -1,0 +1,1 @@
+"""The pilot project screens: one module per tab of a project."""

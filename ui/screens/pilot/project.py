@@ -1,0 +1,117 @@
+"""One pilot project: its details, and a tab per piece of work (dashboard, checklists,
+feasibility, business case), with exports for decision-makers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
+
+from companion.i18n import _, format_date
+from companion.pilot.store import PilotError
+from ui.dialogs.project_dialog import ProjectDialog
+from ui.screens.base import Screen
+from ui.screens.pilot.base import PilotContext, PilotTab
+from ui.screens.pilot.checklist import ChecklistTab
+from ui.screens.pilot.dashboard import DashboardTab
+from ui.screens.pilot.feasibility import FeasibilityTab
+from ui.undo import save_edit
+
+TAB_CLASSES: list[type[PilotTab]] = [DashboardTab, ChecklistTab, FeasibilityTab]
+
+
+class ProjectScreen(Screen):
+    message = Signal(str)
+
+    def __init__(self, context: PilotContext, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("projectScreen")
+        self.context = context
+        self.project_id: str | None = None
+        self.title = QLabel()
+        self.title.setObjectName("projectTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.details = QLabel()
+        self.details.setObjectName("projectDetails")
+        self.details.setWordWrap(True)
+        self.edit_button = QPushButton()
+        self.edit_button.setObjectName("editProjectButton")
+        self.edit_button.clicked.connect(self.edit_details)
+        header = QHBoxLayout()
+        header.addWidget(self.details, 1)
+        header.addWidget(self.edit_button)
+        self.header_buttons = header
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("projectTabs")
+        self.pages: list[PilotTab] = []
+        for tab_class in TAB_CLASSES:
+            page = tab_class(context)
+            page.changed.connect(self._tab_changed)
+            page.message.connect(self.message)
+            self.pages.append(page)
+            self.tabs.addTab(page, "")
+        self.tabs.currentChanged.connect(lambda _i: self._refresh_current())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+        self.retranslate()
+
+    def page(self, tab_class: type[PilotTab]) -> PilotTab:
+        return next(p for p in self.pages if isinstance(p, tab_class))
+
+    def show_project(self, project_id: str, tab: int | None = None) -> bool:
+        try:
+            self.context.store.project(project_id)
+        except PilotError:
+            return False
+        self.project_id = project_id
+        for page in self.pages:
+            page.project_id = project_id
+        if tab is not None:
+            self.tabs.setCurrentIndex(tab)
+        self.refresh()
+        return True
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(_("Pilot project"))
+        self.tabs.setAccessibleName(_("Parts of the project"))
+        self.edit_button.setText(_("Edit details…"))
+        self.edit_button.setAccessibleName(_("Edit the project details"))
+        for index, page in enumerate(self.pages):
+            self.tabs.setTabText(index, page.tab_title())
+
+    def refresh(self) -> None:
+        if self.project_id is None:
+            return
+        project = self.context.store.project(self.project_id)
+        self.title.setText(project.name)
+        parts = [p for p in (project.country, project.scheme, project.currency) if p]
+        if project.start_date:
+            parts.append(_("starts {date}").format(date=format_date(project.start_date)))
+        if project.team:
+            parts.append(_("team: {names}").format(names=", ".join(project.team)))
+        self.details.setText(" · ".join(parts))
+        self._refresh_current()
+
+    def _refresh_current(self) -> None:
+        page = self.tabs.currentWidget()
+        if isinstance(page, PilotTab) and page.project_id:
+            page.refresh()
+
+    def _tab_changed(self) -> None:
+        # Only the visible tab re-reads now; others refresh when shown.
+        pass
+
+    def edit_details(self) -> None:
+        if self.project_id is None:
+            return
+        dialog = ProjectDialog(self.context.store.project(self.project_id), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        project_id = self.project_id
+        save_edit(self.context.undo_stack, _("Edit project details"),
+                  lambda values: self.context.store.update_project(project_id, **values), dialog.values(), self.refresh)
+        self.refresh()
