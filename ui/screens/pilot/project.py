@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWid
 from companion.i18n import _, format_date
 from companion.pilot.store import PilotError
 from ui.dialogs.project_dialog import ProjectDialog
+from ui.reports import ExportBar
 from ui.screens.base import Screen
 from ui.screens.pilot.base import PilotContext, PilotTab
 from ui.screens.pilot.checklist import ChecklistTab
@@ -42,6 +43,9 @@ class ProjectScreen(Screen):
         header = QHBoxLayout()
         header.addWidget(self.details, 1)
         header.addWidget(self.edit_button)
+        self.export_bar = ExportBar(context)
+        self.export_bar.message.connect(self.message)
+        header.addWidget(self.export_bar)
         self.header_buttons = header
         self.tabs = QTabWidget()
         self.tabs.setObjectName("projectTabs")
@@ -68,6 +72,7 @@ class ProjectScreen(Screen):
         except PilotError:
             return False
         self.project_id = project_id
+        self.export_bar.set_project(project_id)
         for page in self.pages:
             page.project_id = project_id
         if tab is not None:

@@ -1,0 +1,35 @@
+"""The business case's headline figures as a few lines of text (dashboard)."""
+
+from __future__ import annotations
+
+import html
+
+from companion.i18n import _
+from companion.pilot.business_case import format_money, to_usd
+from companion.pilot.case_input import case_result
+from companion.pilot.store import PilotStore
+
+
+def headline(store: PilotStore, project_id: str, language: str) -> str:
+    try:
+        result = case_result(store, project_id)
+    except ValueError:
+        return html.escape(_("The business case has a figure that is not valid: open the Business case tab to fix it."))
+    currency = result.assumptions.currency
+    if not result.total_cost and not result.total_benefit:
+        return html.escape(_("No cost or benefit lines yet."))
+
+    def money(amount) -> str:
+        text = format_money(amount, currency, language)
+        usd = to_usd(amount, result.assumptions.usd_rate) if currency != "USD" else None
+        return text + (f" ({format_money(usd, 'USD', language)})" if usd is not None else "")
+
+    years = result.assumptions.horizon_years
+    lines = [
+        _("Total cost of ownership over {years} years: {amount}").format(years=years, amount=money(result.tco)),
+        _("Net present value: {amount}").format(amount=money(result.npv)),
+        _("Cost per insuree per year: {amount}").format(amount=money(result.cost_per_insuree_per_year)),
+        (_("Break-even in year {year}").format(year=result.break_even_year) if result.break_even_year
+         else _("No break-even within {years} years").format(years=years)),
+    ]
+    return "<br>".join(html.escape(line) for line in lines)
