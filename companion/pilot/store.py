@@ -11,6 +11,7 @@ import hashlib
 import mimetypes
 import shutil
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Engine, delete, func, select, update
@@ -102,6 +103,14 @@ def _project_info(project: Project) -> ProjectInfo:
                        project.updated_at)
 
 
+def _converted(amount: str, rate: Decimal | None) -> str:
+    """A template's US-dollar amount in the project's currency (exact; trailing zeros dropped)."""
+    if rate is None:
+        return amount
+    value = Decimal(amount) * rate
+    return format(value.quantize(Decimal("0.01")).normalize(), "f")
+
+
 class PilotStore:
     def __init__(self, engine: Engine, templates: Templates, blobs_dir: Path) -> None:
         self.sessions = session_factory(engine)
@@ -112,14 +121,18 @@ class PilotStore:
 
     def create_project(self, name: str, country: str = "", scheme: str = "", currency: str = "USD",
                        start_date: dt.date | None = None, team: list[str] | None = None,
-                       language: str = "en", worked_business_case: bool = True) -> str:
+                       language: str = "en", worked_business_case: bool = True, usd_rate: str | None = None) -> str:
         """A new project with the pilot checklist, the feasibility assessment and a business
-        case (the worked example, or empty)."""
+        case: the worked example (its US-dollar amounts converted with ``usd_rate``, local units
+        per dollar), or empty."""
         if not name.strip():
             raise PilotError("name_required")
+        if worked_business_case and currency != "USD" and not usd_rate:
+            raise PilotError("usd_rate_required")
         with self.sessions.begin() as session:
             project = Project(name=name.strip(), country=country.strip(), scheme=scheme.strip(), currency=currency,
-                              start_date=start_date, team=list(team or []), archived=False, deleted=False)
+                              usd_rate=usd_rate, start_date=start_date, team=list(team or []), archived=False,
+                              deleted=False)
             session.add(project)
             session.flush()
             self._add_checklist(session, project.id, PILOT_CHECKLIST)
@@ -127,7 +140,7 @@ class PilotStore:
             session.add(Feasibility(project_id=project.id, template_id=feasibility.id,
                                     template_version=feasibility.version, weights={}, recommendation=""))
             self._add_business_case(session, project.id, WORKED_BUSINESS_CASE if worked_business_case else None,
-                                    language)
+                                    language, Decimal(usd_rate) if usd_rate and currency != "USD" else None)
             return project.id
 
     def projects(self, include_archived: bool = False) -> list[ProjectInfo]:
@@ -395,7 +408,8 @@ class PilotStore:
 
     # --- business case ----------------------------------------------------------------------
 
-    def _add_business_case(self, session, project_id: str, template_id: str | None, language: str) -> str:
+    def _add_business_case(self, session, project_id: str, template_id: str | None, language: str,
+                           rate: Decimal | None = None) -> str:
         template = self.templates.business_cases.get(template_id) if template_id else None
         case = BusinessCase(project_id=project_id, template_id=template.id if template else None,
                             horizon_years=template.horizon_years if template else 5,
@@ -405,7 +419,8 @@ class PilotStore:
         session.flush()
         for position, line in enumerate(template.lines if template else ()):
             session.add(BusinessLine(business_case_id=case.id, side=line.side, category=line.category, kind=line.kind,
-                                     description=line.description.get(language), unit_cost=line.unit_cost,
+                                     description=line.description.get(language),
+                                     unit_cost=_converted(line.unit_cost, rate),
                                      quantity=line.quantity, years=list(line.years), position=position))
         return case.id
 

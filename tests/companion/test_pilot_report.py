@@ -49,8 +49,7 @@ def plain(text: str) -> str:
 
 def make_project(store: PilotStore, language: str = "en") -> str:
     project_id = store.create_project(NAME, "Senegal", "CBHI <mutuelle>", "XOF", dt.date(2027, 3, 1),
-                                      ["Awa Ndiaye", "Joseph <J>"], language=language)
-    store.update_project(project_id, usd_rate="600")
+                                      ["Awa Ndiaye", "Joseph <J>"], language=language, usd_rate="600")
     [(checklist_id, _template, _version)] = store.checklists(project_id)
     items = store.items(checklist_id)
     store.update_item(items[0].id, status="done", owner=OWNER)
@@ -99,7 +98,8 @@ def test_the_report_is_in_the_ui_language_with_the_users_data_escaped(store, lan
     for amount in (result.total_cost, result.npv, result.cost_per_insuree_per_year):
         assert plain(format_money(amount, "XOF", language)) in text
     assert plain(format_money(result.cost_by_year[1], "XOF", language)) in text
-    assert plain(format_money(Decimal("999.83"), "USD", language)) in text  # TCO 599,900 XOF at 600 per USD
+    # The worked example's 599,900 USD were converted at 600 XOF per USD; the report gives both.
+    assert plain(format_money(Decimal("599900"), "USD", language)) in text
     # The charts are referenced by their resource names; the overdue item is marked.
     assert '<img src="readiness-chart.png"' in page and '<img src="cost-chart.png"' in page
     assert _("overdue") in text

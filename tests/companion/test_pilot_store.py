@@ -63,15 +63,19 @@ def store(paths):
 
 
 def test_a_new_project_has_its_checklist_feasibility_and_worked_business_case(store):
+    with pytest.raises(PilotError) as error:  # the worked example is in USD: a rate is needed
+        store.create_project("Pilot Kigoma", currency="TZS")
+    assert error.value.key == "usd_rate_required"
     project_id = store.create_project("Pilot Kigoma", "Tanzania", "CHF", "TZS", dt.date(2027, 1, 15), ["Amina", "Joseph"],
-                                      language="fr")
+                                      language="fr", usd_rate="2500")
     info = store.project(project_id)
     assert (info.name, info.currency, info.team) == ("Pilot Kigoma", "TZS", ("Amina", "Joseph"))
     [(checklist_id, template_id, version)] = store.checklists(project_id)
     assert [i.item_key for i in store.items(checklist_id)] == ["sponsor", "committee", "tot"]
     case, lines = store.business_case(project_id)
     assert (case.horizon_years, case.discount_rate, case.insurees) == (3, "0.1", 1000)
-    assert [(l.side, l.description) for l in lines] == [("benefit", "Time saved (fr)"), ("cost", "Servers (fr)")]
+    assert [(l.side, l.description, l.unit_cost) for l in lines] == [
+        ("benefit", "Time saved (fr)", "1250000"), ("cost", "Servers (fr)", "2500000")]  # 500 and 1000 USD × 2500
     with pytest.raises(PilotError) as error:
         store.create_project("   ")
     assert error.value.key == "name_required"

@@ -21,6 +21,7 @@ def fill_new_project_dialog(name: str, currency: str = "XAF", empty_first: bool 
         dialog.country.setCurrentText("Cameroon")
         dialog.scheme.setText("Mutuelle de santé")
         dialog.currency.setCurrentText(currency)
+        dialog.usd_rate.setText("600")
         dialog.start.setDate(QDate(2027, 3, 1))
         dialog.team.setPlainText("Amina\nJoseph")
         dialog.accept()
@@ -48,7 +49,7 @@ def test_create_a_project_and_see_its_dashboard(launch, qtbot, language):
 def test_duplicate_archive_delete_and_undo(launch, qtbot):
     window = launch("en").window
     screen = window.projects_screen
-    original = window.pilot.create_project("Pilot North", "Chad", currency="XAF")
+    original = window.pilot.create_project("Pilot North", "Chad", currency="XAF", usd_rate="600")
     window.go(Location("projects"))
     screen.duplicate_button.click()
     assert sorted(p.name for p in window.pilot.projects()) == ["Pilot North", "Pilot North (copy)"]

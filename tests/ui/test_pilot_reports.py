@@ -31,7 +31,7 @@ def open_project(app, language: str):
     window = app.window
     project_id = window.pilot.create_project(NAME, country="Senegal", scheme="CBHI", currency="XOF",
                                              start_date=dt.date(2027, 3, 1), team=["Awa Ndiaye", "Joseph"],
-                                             language=language)
+                                             language=language, usd_rate="600")
     [(checklist_id, _template, _version)] = window.pilot.checklists(project_id)
     first, second = window.pilot.items(checklist_id)[:2]
     window.pilot.update_item(first.id, status="done", owner="Awa Ndiaye")

@@ -8,8 +8,8 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QVBoxLayout)
 
-from companion.i18n import _
-from companion.pilot.business_case import CURRENCIES
+from companion.i18n import _, current_language
+from companion.pilot.business_case import CURRENCIES, validate_usd_rate
 from companion.pilot.store import ProjectInfo
 
 # Countries where openIMIS runs (CONTENT-FACTS); the field accepts any other name too.
@@ -39,6 +39,10 @@ class ProjectDialog(QDialog):
         self.currency.addItems(CURRENCIES)
         self.currency.setCurrentText(project.currency if project else "USD")
         self.currency.setAccessibleName(_("Currency"))
+        self.usd_rate = QLineEdit((project.usd_rate or "") if project else "")
+        self.usd_rate.setObjectName("projectUsdRate")
+        self.usd_rate.setAccessibleName(_("Exchange rate: units of the currency per US dollar"))
+        self.usd_rate.setPlaceholderText(_("for example 600"))
         self.start = QDateEdit()
         self.start.setObjectName("projectStart")
         self.start.setCalendarPopup(True)
@@ -66,6 +70,7 @@ class ProjectDialog(QDialog):
         form.addRow(_("C&ountry:"), self.country)
         form.addRow(_("&Scheme:"), self.scheme)
         form.addRow(_("C&urrency:"), self.currency)
+        form.addRow(_("US dollar &rate:"), self.usd_rate)
         form.addRow(_("Start &date:"), self.start)
         form.addRow(_("&Team:"), self.team)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -80,11 +85,20 @@ class ProjectDialog(QDialog):
 
     def accept(self) -> None:
         if not self.name.text().strip():
-            self.error.setText(_("Give the project a name."))
-            self.error.show()
-            self.name.setFocus()
-            return
+            return self._refuse(_("Give the project a name."), self.name)
+        rate, error = validate_usd_rate(self.usd_rate.text(), current_language())
+        if error:
+            return self._refuse(_("The US dollar rate must be a number above 0, for example 600."), self.usd_rate)
+        if (self.worked_example.isVisible() and self.worked_example.isChecked()
+                and self.currency.currentText() != "USD" and rate is None):
+            return self._refuse(_("The worked example is in US dollars: give the rate of your currency "
+                                  "(units per US dollar) to convert it, or untick it."), self.usd_rate)
         super().accept()
+
+    def _refuse(self, message: str, field) -> None:
+        self.error.setText(message)
+        self.error.show()
+        field.setFocus()
 
     def values(self) -> dict:
         return {
@@ -94,4 +108,5 @@ class ProjectDialog(QDialog):
             "currency": self.currency.currentText(),
             "start_date": self.start.date().toPython() if isinstance(self.start.date().toPython(), dt.date) else None,
             "team": [line.strip() for line in self.team.toPlainText().splitlines() if line.strip()],
+            "usd_rate": str(rate) if (rate := validate_usd_rate(self.usd_rate.text(), current_language())[0]) else None,
         }

@@ -12,12 +12,13 @@ from ui.dialogs.project_dialog import ProjectDialog
 from ui.reports import ExportBar
 from ui.screens.base import Screen
 from ui.screens.pilot.base import PilotContext, PilotTab
+from ui.screens.pilot.business_case import BusinessCaseTab
 from ui.screens.pilot.checklist import ChecklistTab
 from ui.screens.pilot.dashboard import DashboardTab
 from ui.screens.pilot.feasibility import FeasibilityTab
 from ui.undo import save_edit
 
-TAB_CLASSES: list[type[PilotTab]] = [DashboardTab, ChecklistTab, FeasibilityTab]
+TAB_CLASSES: list[type[PilotTab]] = [DashboardTab, ChecklistTab, FeasibilityTab, BusinessCaseTab]
 
 
 class ProjectScreen(Screen):

@@ -1,0 +1,96 @@
+"""Cost per year, stacked by category, and benefits beside them (QtCharts); also as an image
+for the PDF report."""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QStackedBarSeries, QValueAxis, QLineSeries
+from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette
+from PySide6.QtWidgets import QApplication
+
+from companion.i18n import _
+from companion.pilot.business_case import Result
+from companion.pilot.case_input import CATEGORY_LABELS
+
+# One colour per cost category, readable on white and on dark backgrounds.
+COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf", "#aec7e8"]
+BENEFIT_COLOUR = "#2e7d32"
+
+
+def build_cost_chart(result: Result, currency: str, palette: QPalette | None = None) -> QChart:
+    palette = palette or QApplication.palette()
+    chart = QChart()
+    chart.setTitle(_("Cost per year ({currency})").format(currency=currency))
+    series = QStackedBarSeries()
+    years = list(result.years)
+    for index, (category, per_year) in enumerate(sorted(result.cost_by_category_and_year.items())):
+        values = [float(per_year.get(year, 0)) for year in years]
+        if not any(values):
+            continue
+        bar = QBarSet(_(CATEGORY_LABELS.get(category, category)))
+        bar.append(values)
+        bar.setColor(QColor(COLOURS[index % len(COLOURS)]))
+        series.append(bar)
+    chart.addSeries(series)
+    axis_x = QBarCategoryAxis()
+    axis_x.append([str(year) for year in years])
+    axis_x.setTitleText(_("Year"))
+    top = max([float(result.cost_by_year.get(y, 0)) for y in years] +
+              [float(result.benefit_by_year.get(y, 0)) for y in years] + [1.0])
+    axis_y = QValueAxis()
+    axis_y.setRange(0, top * 1.1)
+    axis_y.setLabelFormat("%.0f")
+    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(axis_x)
+    series.attachAxis(axis_y)
+    if any(result.benefit_by_year.values()):
+        benefits = QLineSeries()
+        benefits.setName(_("Benefits"))
+        for position, year in enumerate(years):
+            benefits.append(QPointF(position, float(result.benefit_by_year.get(year, 0))))
+        pen = benefits.pen()
+        pen.setColor(QColor(BENEFIT_COLOUR))
+        pen.setWidth(3)
+        benefits.setPen(pen)
+        chart.addSeries(benefits)
+        benefits.attachAxis(axis_x)
+        benefits.attachAxis(axis_y)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    chart.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
+    chart.setTitleBrush(text)
+    chart.legend().setLabelColor(text)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+    for axis in (axis_x, axis_y):
+        axis.setLabelsColor(text)
+        axis.setTitleBrush(text)
+    return chart
+
+
+def cost_chart_view(result: Result, currency: str) -> QChartView:
+    view = QChartView(build_cost_chart(result, currency))
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setObjectName("costChart")
+    view.setAccessibleName(_("Chart of cost per year"))
+    view.setMinimumHeight(260)
+    return view
+
+
+def render_cost_png(result: Result, currency: str, language: str, width: int, height: int, font=None) -> QImage:
+    """The chart on white (paper), for the PDF report. Call on the UI thread."""
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Base, QColor("white"))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("black"))
+    chart = build_cost_chart(result, currency, palette)
+    if font is not None:
+        chart.setFont(font)
+    view = QChartView(chart)
+    view.resize(QSize(width, height))
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.render(painter)
+    painter.end()
+    return image
