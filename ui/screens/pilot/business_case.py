@@ -64,6 +64,15 @@ def parse_years(text: str, horizon: int) -> tuple[list[int] | None, str | None]:
     return (sorted(valid), None) if valid is not None else (None, error)
 
 
+def plain_amount(amount: Decimal, currency: str) -> str:
+    """An amount without the currency sign, with the currency's own decimals: table cells say
+    the currency once, in their header, so the figures stay readable in narrow columns."""
+    from babel.numbers import get_currency_precision
+
+    digits = get_currency_precision(currency)
+    return format_number(bc.round_money(amount).quantize(Decimal(1).scaleb(-digits)))
+
+
 def years_text(years: tuple[int, ...]) -> str:
     ordered = sorted(years)
     if ordered and ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 2:
@@ -95,7 +104,7 @@ class LinesModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return [_("Category"), _("Kind"), _("Description"), _("Unit cost"), _("Quantity"), _("Years"),
-                    _("Per year")][section]
+                    _("Per year ({currency})").format(currency=self.tab.currency)][section]
         return None
 
     def flags(self, index):
@@ -119,8 +128,7 @@ class LinesModel(QAbstractTableModel):
             if column == YEARS:
                 return years_text(row.years)
             if column == AMOUNT:
-                amount = Decimal(row.unit_cost) * Decimal(row.quantity)
-                return bc.format_money(amount, self.tab.currency, language)
+                return plain_amount(Decimal(row.unit_cost) * Decimal(row.quantity), self.tab.currency)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (UNIT_COST, QUANTITY, AMOUNT):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -320,9 +328,7 @@ class BusinessCaseTab(PilotTab):
             button.setText(text)
             button.setAccessibleName(text.rstrip("…"))
         self.results_box.setTitle(_("Results"))
-        self.per_year_label.setText(_("Per year"))
         self.per_year.setAccessibleName(_("Totals per year"))
-        self.sensitivity_label.setText(_("Sensitivity: the largest costs 20 % lower or higher"))
         self.sensitivity.setAccessibleName(_("Sensitivity table"))
 
     # --- loading ----------------------------------------------------------------------------
@@ -368,21 +374,25 @@ class BusinessCaseTab(PilotTab):
         self.figures.setText("<table cellspacing='4'>" + "".join(
             f"<tr><td>{html.escape(label)}</td><td align='right'><b>{html.escape(value)}</b></td></tr>"
             for label, value in rows) + "</table>")
+        amount = lambda value: plain_amount(value, self.currency)  # noqa: E731
         headers = [_("Year"), _("Costs"), _("Benefits"), _("Net"), _("Cumulative")]
+        self.per_year_label.setText(_("Per year, in {currency}").format(currency=self.currency))
         self.per_year.clear()
         self.per_year.setColumnCount(len(headers))
         self.per_year.setHorizontalHeaderLabels(headers)
         self.per_year.setRowCount(len(result.years))
         for row, year in enumerate(result.years):
-            values = [str(year), money(result.cost_by_year[year]), money(result.benefit_by_year[year]),
-                      money(result.net_by_year[year]), money(result.cumulative_net_by_year[year])]
+            values = [str(year), amount(result.cost_by_year[year]), amount(result.benefit_by_year[year]),
+                      amount(result.net_by_year[year]), amount(result.cumulative_net_by_year[year])]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.per_year.setItem(row, column, item)
         self.per_year.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.per_year.setMinimumHeight(min(60 + 26 * len(result.years), 300))
-        headers = [_("Cost driver"), _("Change"), _("Total cost"), _("Net present value"), _("Per insuree per year")]
+        headers = [_("Cost driver"), _("Change"), _("Total cost"), _("NPV"), _("Per insuree/year")]
+        self.sensitivity_label.setText(_("Sensitivity: the largest costs 20 % lower or higher, in {currency}")
+                                       .format(currency=self.currency))
         self.sensitivity.clear()
         self.sensitivity.setColumnCount(len(headers))
         self.sensitivity.setHorizontalHeaderLabels(headers)
@@ -390,10 +400,12 @@ class BusinessCaseTab(PilotTab):
         for row, entry in enumerate(result.sensitivity):
             values = [_(CATEGORY_LABELS.get(entry.category, entry.category)),
                       ("+" if entry.change > 0 else "") + bc.format_percent(entry.change, language),
-                      money(entry.total_cost), money(entry.npv), money(entry.cost_per_insuree_per_year)]
+                      amount(entry.total_cost), amount(entry.npv), amount(entry.cost_per_insuree_per_year)]
             for column, value in enumerate(values):
                 self.sensitivity.setItem(row, column, QTableWidgetItem(value))
-        self.sensitivity.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.sensitivity.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.sensitivity.setWordWrap(True)
+        self.sensitivity_label.setWordWrap(True)
         self.sensitivity.setMinimumHeight(min(60 + 26 * len(result.sensitivity), 220))
         if self.chart is None:
             self.chart = cost_chart_view(result, self.currency)
