@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QLabel, QLineEdit, QTextBrowser,
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QAbstractItemView, QComboBox, QLabel, QLineEdit, QTextBrowser,
                                QWidget)
 
 from ui.navigation import Location
@@ -20,6 +20,15 @@ def visit_every_screen(window):
     window.search_field.setText("openimis")
     window.go(Location("search", ("openimis",)))
     yield "search"
+    window.go(Location("projects"))
+    project_id = window.pilot.create_project("Pilote de démonstration", "Cameroon", "Mutuelle", "XAF",
+                                             team=["Awa"], usd_rate="600")
+    window.projects_screen.refresh()
+    yield "projects"
+    window.open_project(project_id)
+    for index in range(window.project_screen.tabs.count()):
+        window.project_screen.tabs.setCurrentIndex(index)
+        yield f"project tab {index}"
 
 
 def visible(window, kind):
@@ -52,6 +61,7 @@ def test_french_labels_fit_at_1366x768(launch, monkeypatch, scale):
     window = launch("fr", size=(1366, 768)).window
     assert window.width() <= 1366 and window.height() <= 768
     for screen in visit_every_screen(window):
+        QApplication.processEvents()  # let layouts settle after the screen changed
         problems = [f"{w.objectName() or type(w).__name__}: {getattr(w, 'text', lambda: '')()!r}"
                     for w in visible(window, (QLabel, QAbstractButton)) if cut_off(w)]
         assert problems == [], f"cut off on the {screen} screen at scale {scale}%"
