@@ -1,36 +1,44 @@
-"""Cost per year, stacked by category, and benefits beside them (QtCharts); also as an image
-for the PDF report."""
+"""Cost per year, stacked by category, with the benefits as a line (QtCharts); also as an
+image for the PDF report."""
 
 from __future__ import annotations
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QStackedBarSeries, QValueAxis, QLineSeries
-from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QLineSeries, QStackedBarSeries,
+                              QValueAxis)
+from PySide6.QtCore import QLocale, QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication
 
-from companion.i18n import _
-from companion.pilot.business_case import Result
+from companion.i18n import _, current_language
+from companion.pilot.business_case import COST_CATEGORIES, Result
 from companion.pilot.case_input import CATEGORY_LABELS
 
-# One colour per cost category, readable on white and on dark backgrounds.
-COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-           "#bcbd22", "#17becf", "#aec7e8"]
+# One colour per cost category (fixed, so a category keeps its colour on screen and on paper),
+# readable on white and on dark backgrounds.
+COLOURS = dict(zip(COST_CATEGORIES, ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                                     "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#aec7e8"]))
 BENEFIT_COLOUR = "#2e7d32"
 
 
-def build_cost_chart(result: Result, currency: str, palette: QPalette | None = None) -> QChart:
+def build_cost_chart(result: Result, currency: str, palette: QPalette | None = None,
+                     language: str | None = None) -> QChart:
     palette = palette or QApplication.palette()
+    language = language or current_language()
     chart = QChart()
+    chart.setLocale(QLocale(language))
+    chart.setLocalizeNumbers(True)  # axis labels grouped as the language writes numbers
     chart.setTitle(_("Cost per year ({currency})").format(currency=currency))
     series = QStackedBarSeries()
     years = list(result.years)
-    for index, (category, per_year) in enumerate(sorted(result.cost_by_category_and_year.items())):
+    order = {c: i for i, c in enumerate(COST_CATEGORIES)}
+    for category, per_year in sorted(result.cost_by_category_and_year.items(),
+                                     key=lambda item: order.get(item[0], len(order))):
         values = [float(per_year.get(year, 0)) for year in years]
         if not any(values):
             continue
         bar = QBarSet(_(CATEGORY_LABELS.get(category, category)))
         bar.append(values)
-        bar.setColor(QColor(COLOURS[index % len(COLOURS)]))
+        bar.setColor(QColor(COLOURS.get(category, "#999999")))
         series.append(bar)
     chart.addSeries(series)
     axis_x = QBarCategoryAxis()
@@ -41,6 +49,7 @@ def build_cost_chart(result: Result, currency: str, palette: QPalette | None = N
     axis_y = QValueAxis()
     axis_y.setRange(0, top * 1.1)
     axis_y.setLabelFormat("%.0f")
+    axis_y.applyNiceNumbers()
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(axis_x)
@@ -61,7 +70,7 @@ def build_cost_chart(result: Result, currency: str, palette: QPalette | None = N
     chart.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
     chart.setTitleBrush(text)
     chart.legend().setLabelColor(text)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # one category per line: no label cut off
     for axis in (axis_x, axis_y):
         axis.setLabelsColor(text)
         axis.setTitleBrush(text)
@@ -73,7 +82,7 @@ def cost_chart_view(result: Result, currency: str) -> QChartView:
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setObjectName("costChart")
     view.setAccessibleName(_("Chart of cost per year"))
-    view.setMinimumHeight(260)
+    view.setMinimumHeight(420)
     return view
 
 
@@ -82,9 +91,14 @@ def render_cost_png(result: Result, currency: str, language: str, width: int, he
     palette = QPalette()
     palette.setColor(QPalette.ColorRole.Base, QColor("white"))
     palette.setColor(QPalette.ColorRole.WindowText, QColor("black"))
-    chart = build_cost_chart(result, currency, palette)
+    chart = build_cost_chart(result, currency, palette, language)
     if font is not None:
         chart.setFont(font)
+        chart.setTitleFont(font)
+        chart.legend().setFont(font)
+        for axis in chart.axes():
+            axis.setLabelsFont(font)
+            axis.setTitleFont(font)
     view = QChartView(chart)
     view.resize(QSize(width, height))
     image = QImage(width, height, QImage.Format.Format_ARGB32)

@@ -1,4 +1,4 @@
-"""The business case's headline figures as a few lines of text (dashboard)."""
+"""The business case's headline figures as a few lines of escaped HTML (dashboard)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from companion.pilot.case_input import case_result
 from companion.pilot.store import PilotStore
 
 
+def _nowrap(text: str) -> str:
+    """Escaped, and kept on one line: an amount never breaks between its digit groups."""
+    return f"<span style='white-space:nowrap'>{html.escape(text)}</span>"
+
+
 def headline(store: PilotStore, project_id: str, language: str) -> str:
+    """TCO, NPV, cost per insuree per year and the break-even year, money in the project's
+    currency (and in US dollars when the project has a rate)."""
     try:
         result = case_result(store, project_id)
     except ValueError:
@@ -20,16 +27,17 @@ def headline(store: PilotStore, project_id: str, language: str) -> str:
         return html.escape(_("No cost or benefit lines yet."))
 
     def money(amount) -> str:
-        text = format_money(amount, currency, language)
+        text = _nowrap(format_money(amount, currency, language))
         usd = to_usd(amount, result.assumptions.usd_rate) if currency != "USD" else None
-        return text + (f" ({format_money(usd, 'USD', language)})" if usd is not None else "")
+        return text + (" " + _nowrap(f"({format_money(usd, 'USD', language)})") if usd is not None else "")
 
     years = result.assumptions.horizon_years
     lines = [
-        _("Total cost of ownership over {years} years: {amount}").format(years=years, amount=money(result.tco)),
-        _("Net present value: {amount}").format(amount=money(result.npv)),
-        _("Cost per insuree per year: {amount}").format(amount=money(result.cost_per_insuree_per_year)),
-        (_("Break-even in year {year}").format(year=result.break_even_year) if result.break_even_year
-         else _("No break-even within {years} years").format(years=years)),
+        html.escape(_("Total cost of ownership over {years} years: {amount}")).format(years=years,
+                                                                                     amount=money(result.tco)),
+        html.escape(_("Net present value: {amount}")).format(amount=money(result.npv)),
+        html.escape(_("Cost per insuree per year: {amount}")).format(amount=money(result.cost_per_insuree_per_year)),
+        html.escape(_("Break-even in year {year}").format(year=result.break_even_year) if result.break_even_year
+                    else _("No break-even within {years} years").format(years=years)),
     ]
-    return "<br>".join(html.escape(line) for line in lines)
+    return "<br>".join(lines)
