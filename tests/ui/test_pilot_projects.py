@@ -114,3 +114,11 @@ def test_home_lists_checklist_items_coming_up(launch):
     assert "Pilot South" in item.text() and "overdue since" in item.data(Qt.ItemDataRole.UserRole + 1)
     home.due_list.itemActivated.emit(item)
     assert window.stack.currentWidget() is window.project_screen
+
+
+def test_dashboard_readiness_text_shows_apostrophes_as_typed(launch):
+    window = launch("fr").window
+    project_id = window.pilot.create_project("Pilote", "Niger", currency="USD")
+    window.open_project(project_id)
+    text = window.project_screen.pages[0].feasibility_label.text()
+    assert "&#" not in text and "32" in text

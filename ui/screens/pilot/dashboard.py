@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
 
 from companion.i18n import _, current_language, format_date, format_number, format_percent, ngettext
@@ -30,6 +31,7 @@ class DashboardTab(PilotTab):
         self.feasibility_label = QLabel()
         self.feasibility_label.setObjectName("dashboardReadiness")
         self.feasibility_label.setWordWrap(True)
+        self.feasibility_label.setTextFormat(Qt.TextFormat.PlainText)  # user text: never markup
         QVBoxLayout(self.feasibility_box).addWidget(self.feasibility_label)
         self.case_box = QGroupBox()
         self.case_label = QLabel()
@@ -132,7 +134,7 @@ class DashboardTab(PilotTab):
             if result.weak_dimensions:
                 names = [template.dimension(d).title.get(language) for d in result.weak_dimensions]
                 text += " " + _("Weakest: {names}.").format(names=", ".join(names))
-        self.feasibility_label.setText(html.escape(text))
+        self.feasibility_label.setText(text)
 
     def _show_business_case(self, language: str) -> None:
         from ui.screens.pilot.case_summary import headline  # the business case figures, formatted
