@@ -39,7 +39,6 @@ def ensure_qt_application():
 def start(paths: Paths, language: str | None = None) -> RunningApp:
     """Open the data, pick the language, show the main window. Raises MigrationError."""
     from companion.pilot.store import PilotStore
-    from companion.pilot.templates import bundled_templates
     from companion.session import bundled_content_needs_import, open_data
     from ui.main_window import LANGUAGE_SETTING, MainWindow
     from ui.translation import LanguageManager
@@ -49,7 +48,7 @@ def start(paths: Paths, language: str | None = None) -> RunningApp:
     data = open_data(paths)
     chosen = language or data.library.setting(LANGUAGE_SETTING) or LanguageManager.system_language()
     languages.apply(chosen)  # before any widget exists: they are built in this language
-    pilot = PilotStore(data.library.engine, bundled_templates(), paths.blobs_dir)
+    pilot = PilotStore(data.library.engine, None, paths.blobs_dir)  # templates are read on first use
     window = MainWindow(data.library, languages, pilot, paths.data_dir)
     window.show()
     if bundled_content_needs_import(data.library):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
@@ -16,12 +18,13 @@ from ui.navigation import History, Location
 from ui.runner import run_in_background
 from ui.screens.home import HomeScreen
 from ui.screens.library import LibraryScreen
-from ui.screens.pilot.base import PilotContext
-from ui.screens.pilot.project import ProjectScreen
-from ui.screens.projects import ProjectsScreen
 from ui.screens.reader import ReaderScreen
 from ui.screens.search import SearchScreen
 from ui.translation import LanguageManager
+
+if TYPE_CHECKING:
+    from ui.screens.pilot.project import ProjectScreen
+    from ui.screens.projects import ProjectsScreen
 
 SEARCH_DELAY_MS = 150  # wait for typing to pause before searching
 LANGUAGE_SETTING = "language"
@@ -92,17 +95,13 @@ class MainWindow(QMainWindow):
         self.library_screen = LibraryScreen(library)
         self.reader = ReaderScreen(library)
         self.search_screen = SearchScreen(library)
-        pilot_context = PilotContext(pilot, pilot.templates, self.undo_stack, data_dir)
-        self.projects_screen = ProjectsScreen(pilot, self.undo_stack)
-        self.project_screen = ProjectScreen(pilot_context)
-        self.projects_screen.open_project_requested.connect(self.open_project)
-        self.projects_screen.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.project_screen.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self._data_dir = data_dir
+        self._projects_screen: ProjectsScreen | None = None  # built on first visit: keeps start-up fast
+        self._project_screen: ProjectScreen | None = None
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
         self.screens = {"home": self.home, "library": self.library_screen, "reader": self.reader,
-                        "search": self.search_screen, "projects": self.projects_screen,
-                        "project": self.project_screen}
+                        "search": self.search_screen}
         for screen in self.screens.values():
             self.stack.addWidget(screen)
             if hasattr(screen, "open_guide_requested"):
@@ -143,6 +142,34 @@ class MainWindow(QMainWindow):
         self._mark_language(current_language())
         self.retranslate()
         self.go(Location("home"))
+
+    @property
+    def projects_screen(self) -> ProjectsScreen:
+        if self._projects_screen is None:
+            from ui.screens.projects import ProjectsScreen as Screen
+
+            self._projects_screen = Screen(self.pilot, self.undo_stack)
+            self._projects_screen.open_project_requested.connect(self.open_project)
+            self._projects_screen.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self._add_screen("projects", self._projects_screen)
+        return self._projects_screen
+
+    @property
+    def project_screen(self) -> ProjectScreen:
+        if self._project_screen is None:
+            from ui.screens.pilot.project import ProjectScreen as Screen  # QtCharts loads here, not at start
+
+            from ui.screens.pilot.base import PilotContext
+
+            self._project_screen = Screen(PilotContext(self.pilot, self.pilot.templates, self.undo_stack,
+                                                       self._data_dir))
+            self._project_screen.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self._add_screen("project", self._project_screen)
+        return self._project_screen
+
+    def _add_screen(self, key: str, screen) -> None:
+        self.screens[key] = screen
+        self.stack.addWidget(screen)
 
     def _tool_button(self, name: str, icon_name: str, slot) -> QToolButton:
         button = QToolButton()

@@ -112,10 +112,23 @@ def _converted(amount: str, rate: Decimal | None) -> str:
 
 
 class PilotStore:
-    def __init__(self, engine: Engine, templates: Templates, blobs_dir: Path) -> None:
+    def __init__(self, engine: Engine, templates: Templates | None, blobs_dir: Path) -> None:
         self.sessions = session_factory(engine)
-        self.templates = templates
+        self._templates = templates
         self.blobs_dir = blobs_dir
+
+    @property
+    def templates(self) -> Templates:
+        """The templates (the bundled ones unless others were given), read when first needed."""
+        if self._templates is None:
+            from companion.pilot.templates import bundled_templates
+
+            self._templates = bundled_templates()
+        return self._templates
+
+    @templates.setter
+    def templates(self, templates: Templates) -> None:
+        self._templates = templates
 
     # --- projects ---------------------------------------------------------------------------
 
