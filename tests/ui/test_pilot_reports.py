@@ -17,7 +17,7 @@ from companion.pilot.business_case import format_money
 from ui.reports import ExportBar, default_file_name
 
 # The business case inputs (store rows → maths) come from case_input.
-case_result = pytest.importorskip("companion.pilot.case_input").case_result
+from companion.pilot.case_input import case_result  # noqa: E402
 
 NAME = "Pilote Kolda <2027>"
 HEADINGS = ("Executive summary", "1. Checklist status", "2. Feasibility assessment", "3. Costed business case")
