@@ -111,6 +111,11 @@ def _converted(amount: str, rate: Decimal | None) -> str:
     return format(value.quantize(Decimal("0.01")).normalize(), "f")
 
 
+def _line_row(line: BusinessLine) -> LineRow:
+    return LineRow(line.id, line.side, line.category, line.kind, line.description, line.unit_cost, line.quantity,
+                   tuple(line.years or ()), line.position)
+
+
 class PilotStore:
     def __init__(self, engine: Engine, templates: Templates | None, blobs_dir: Path) -> None:
         self.sessions = session_factory(engine)
@@ -129,6 +134,21 @@ class PilotStore:
     @templates.setter
     def templates(self, templates: Templates) -> None:
         self._templates = templates
+
+    def _update(self, model, row_id: str, values: dict, allowed: set[str], missing_key: str) -> dict:
+        """Set some fields of one row in its own transaction; returns what they were (for undo)."""
+        unknown = set(values) - allowed
+        if unknown:
+            raise PilotError("unknown_field", ", ".join(sorted(unknown)))
+        with self.sessions.begin() as session:
+            row = session.get(model, row_id)
+            if row is None:
+                raise PilotError(missing_key)
+            previous = {key: getattr(row, key) for key in values}
+            for key, value in values.items():
+                # JSON columns get a fresh list, so the change is seen and nothing is shared.
+                setattr(row, key, list(value) if isinstance(value, (list, tuple)) else value)
+            return previous
 
     # --- projects ---------------------------------------------------------------------------
 
@@ -172,19 +192,9 @@ class PilotStore:
 
     def update_project(self, project_id: str, **values) -> dict:
         """Change some fields; returns their previous values (for undo)."""
-        unknown = set(values) - PROJECT_FIELDS
-        if unknown:
-            raise PilotError("unknown_field", ", ".join(sorted(unknown)))
         if "name" in values and not str(values["name"]).strip():
             raise PilotError("name_required")
-        with self.sessions.begin() as session:
-            project = session.get(Project, project_id)
-            if project is None:
-                raise PilotError("unknown_project")
-            previous = {key: getattr(project, key) for key in values}
-            for key, value in values.items():
-                setattr(project, key, list(value) if key == "team" else value)
-            return previous
+        return self._update(Project, project_id, values, PROJECT_FIELDS, "unknown_project")
 
     def set_archived(self, project_id: str, archived: bool) -> None:
         with self.sessions.begin() as session:
@@ -289,19 +299,9 @@ class PilotStore:
                     for i, n in session.execute(query).all()]
 
     def update_item(self, item_id: str, **values) -> dict:
-        unknown = set(values) - ITEM_FIELDS
-        if unknown:
-            raise PilotError("unknown_field", ", ".join(sorted(unknown)))
         if "status" in values and values["status"] not in STATUSES:
             raise PilotError("bad_status", str(values["status"]))
-        with self.sessions.begin() as session:
-            item = session.get(ChecklistItem, item_id)
-            if item is None:
-                raise PilotError("unknown_item")
-            previous = {key: getattr(item, key) for key in values}
-            for key, value in values.items():
-                setattr(item, key, value)
-            return previous
+        return self._update(ChecklistItem, item_id, values, ITEM_FIELDS, "unknown_item")
 
     def template_upgrade(self, checklist_id: str) -> list[tuple[str, str]]:
         """(section id, item id) of items a newer template adds that this checklist lacks."""
@@ -445,19 +445,10 @@ class PilotStore:
             lines = session.scalars(select(BusinessLine).where(BusinessLine.business_case_id == case.id)
                                     .order_by(BusinessLine.side, BusinessLine.position))
             return (CaseRow(case.id, case.template_id, case.horizon_years, case.discount_rate, case.insurees),
-                    [LineRow(l.id, l.side, l.category, l.kind, l.description, l.unit_cost, l.quantity,
-                             tuple(l.years or ()), l.position) for l in lines])
+                    [_line_row(line) for line in lines])
 
     def update_case(self, case_id: str, **values) -> dict:
-        unknown = set(values) - CASE_FIELDS
-        if unknown:
-            raise PilotError("unknown_field", ", ".join(sorted(unknown)))
-        with self.sessions.begin() as session:
-            case = session.get(BusinessCase, case_id)
-            previous = {key: getattr(case, key) for key in values}
-            for key, value in values.items():
-                setattr(case, key, value)
-            return previous
+        return self._update(BusinessCase, case_id, values, CASE_FIELDS, "unknown_case")
 
     def add_line(self, case_id: str, side: str, category: str, kind: str = "recurring", description: str = "",
                  unit_cost: str = "0", quantity: str = "1", years: list[int] | None = None,
@@ -474,17 +465,7 @@ class PilotStore:
             return line.id
 
     def update_line(self, line_id: str, **values) -> dict:
-        unknown = set(values) - LINE_FIELDS
-        if unknown:
-            raise PilotError("unknown_field", ", ".join(sorted(unknown)))
-        with self.sessions.begin() as session:
-            line = session.get(BusinessLine, line_id)
-            if line is None:
-                raise PilotError("unknown_line")
-            previous = {key: getattr(line, key) for key in values}
-            for key, value in values.items():
-                setattr(line, key, list(value) if key == "years" else value)
-            return previous
+        return self._update(BusinessLine, line_id, values, LINE_FIELDS, "unknown_line")
 
     def delete_line(self, line_id: str) -> LineRow:
         """Remove a line; returns it whole so an undo can put it back."""
@@ -492,7 +473,6 @@ class PilotStore:
             line = session.get(BusinessLine, line_id)
             if line is None:
                 raise PilotError("unknown_line")
-            row = LineRow(line.id, line.side, line.category, line.kind, line.description, line.unit_cost,
-                          line.quantity, tuple(line.years or ()), line.position)
+            row = _line_row(line)
             session.delete(line)
             return row

@@ -53,10 +53,10 @@ class ProjectScreen(Screen):
         self.pages: list[PilotTab] = []
         for tab_class in TAB_CLASSES:
             page = tab_class(context)
-            page.changed.connect(self._tab_changed)
             page.message.connect(self.message)
             self.pages.append(page)
             self.tabs.addTab(page, "")
+        # A tab re-reads the store when it is shown, so edits made in another tab are always seen.
         self.tabs.currentChanged.connect(lambda _i: self._refresh_current())
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -106,10 +106,6 @@ class ProjectScreen(Screen):
         page = self.tabs.currentWidget()
         if isinstance(page, PilotTab) and page.project_id:
             page.refresh()
-
-    def _tab_changed(self) -> None:
-        # Only the visible tab re-reads now; others refresh when shown.
-        pass
 
     def edit_details(self) -> None:
         if self.project_id is None:
