@@ -35,6 +35,19 @@ def guides_dir() -> Path:
     return resources_dir() / "guides"
 
 
+def training_dir() -> Path:
+    return resources_dir() / "training"
+
+
+def bundled_image(name: str) -> Path | None:
+    """A picture shipped for guides or lessons, by file name; nothing outside those folders."""
+    for folder in (guides_dir() / "images", training_dir() / "images"):
+        path = (folder / name).resolve()
+        if path.parent == folder.resolve() and path.is_file():
+            return path
+    return None
+
+
 def translations_dir() -> Path:
     """gettext catalogs: ``<dir>/<lang>/LC_MESSAGES/companion.mo``."""
     return _bundled("translations")

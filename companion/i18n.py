@@ -84,6 +84,26 @@ def N_(message: str) -> str:
     return message
 
 
+class Translator:
+    """Strings in one given language, whatever the UI shows: a training session's handouts and
+    certificates are printed in the session's language. Messages are marked with ``N_()``."""
+
+    def __init__(self, language: str) -> None:
+        self.language = supported_language(language)
+        self._catalog = gettext.translation(DOMAIN, localedir=str(translations_dir()),
+                                            languages=[self.language], fallback=True)
+
+    def __call__(self, message: str) -> str:
+        return _lengthen(self._catalog.gettext(message))
+
+    def plural(self, singular: str, plural: str, count: int) -> str:
+        return _lengthen(self._catalog.ngettext(singular, plural, count))
+
+
+def translate_to(language: str, message: str) -> str:
+    return Translator(language)(message)
+
+
 # --- Locale formatting with Babel, in the current UI language ------------------------------------
 
 def format_date(value: dt.date | dt.datetime, fmt: str = "medium") -> str:

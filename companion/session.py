@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from companion.config import Paths, guides_dir
+from companion.config import Paths, guides_dir, training_dir
 from companion.library import Library
 from companion.storage.database import create_sqlite_engine
 from companion.storage.migrate import MigrationOutcome, prepare_database
@@ -31,13 +31,18 @@ def open_data(paths: Paths) -> OpenedData:
 
 def bundled_content_needs_import(library: Library) -> bool:
     from companion.content.importer import bundled_content_is_current
+    from companion.training.importer import bundled_training_is_current
 
     with library.sessions() as session:
-        return not bundled_content_is_current(session, guides_dir())
+        return not (bundled_content_is_current(session, guides_dir())
+                    and bundled_training_is_current(session, training_dir()))
 
 
 def import_bundled_content(library: Library, progress=None):
     from companion.content.importer import import_bundled_guides
+    from companion.training.importer import import_bundled_training
 
     with library.sessions() as session:
-        return import_bundled_guides(session, guides_dir(), progress)
+        report = import_bundled_guides(session, guides_dir(), progress)
+        import_bundled_training(session, training_dir())
+        return report

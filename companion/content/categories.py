@@ -11,3 +11,8 @@ CATEGORIES: dict[str, str] = {
     "community": N_("Community and support"),
 }
 CATEGORY_KEYS = tuple(CATEGORIES)
+
+# Lessons of the training modules are kept in the guide table too (see companion/training/importer.py):
+# search finds them, the library's category list does not show them (the Training screen does).
+LESSON_CATEGORY = "lesson"
+SEARCH_CATEGORIES: dict[str, str] = {**CATEGORIES, LESSON_CATEGORY: N_("Training lessons")}

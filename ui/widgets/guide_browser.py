@@ -13,14 +13,14 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QTextBrowser
 
-from companion.config import guides_dir
+from companion.config import bundled_image
 
 
 @lru_cache(maxsize=64)
 def _bundled_image(name: str) -> QImage | None:
-    path = (guides_dir() / "images" / name).resolve()
-    if path.parent != (guides_dir() / "images").resolve() or not path.is_file():
-        return None  # no escaping the images folder
+    path = bundled_image(name)  # never outside the bundled images folders
+    if path is None:
+        return None
     image = QImage(str(path))
     return None if image.isNull() else image
 

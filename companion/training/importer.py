@@ -1,0 +1,125 @@
+"""Keep the bundled training modules in the database in step with the installed release.
+
+Bundled modules (``origin == "bundled"``) are replaced by the release's version; a trainer's
+own modules, including copies of bundled ones, are never touched. Every lesson is also kept as
+a row of the guide table (category ``lesson``), so the library's reader and search serve
+lessons exactly like guides.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from companion.content.categories import LESSON_CATEGORY
+from companion.content.render import render_markdown
+from companion.i18n import N_, translate_to
+from companion.storage.models import Guide, Setting, TrainingLesson, TrainingModule, TrainingQuestion, utcnow
+from companion.training.content import ModuleSource, load_modules, training_fingerprint
+from companion.training.slides import reading_markdown, split_slides
+
+FINGERPRINT_KEY = "bundled_training_fingerprint"
+BUNDLED, CUSTOM = "bundled", "custom"
+LESSON_GUIDE_ORIGIN = "training"  # never touched by the guide importer
+NOTES_HEADING = N_("Trainer's notes")
+
+
+def lesson_guide_slug(module_slug: str, lesson_key: str) -> str:
+    return f"lesson/{module_slug}/{lesson_key}"
+
+
+def mirror_lesson(session: Session, module: TrainingModule, lesson: TrainingLesson) -> None:
+    """Write (or remove, for a deleted lesson or module) the lesson's row in the guide table."""
+    slug = lesson_guide_slug(module.slug, lesson.lesson_key)
+    guide = session.scalar(select(Guide).where(Guide.slug == slug, Guide.language == module.language))
+    if lesson.deleted or module.deleted:
+        if guide is not None:
+            session.delete(guide)
+        return
+    document = reading_markdown(split_slides(lesson.body_markdown), translate_to(module.language, NOTES_HEADING))
+    rendered = render_markdown(document)
+    if guide is None:
+        guide = Guide(slug=slug, language=module.language, origin=LESSON_GUIDE_ORIGIN, category=LESSON_CATEGORY)
+        session.add(guide)
+    guide.title = lesson.title
+    guide.summary = lesson.summary or module.title
+    guide.tags = " ".join(module.title.split())  # the module's name finds its lessons
+    guide.revision = module.revision
+    guide.sort_order = module.sort_order * 100 + lesson.position
+    guide.translation_of = module.translation_of
+    guide.source_revision = module.source_revision
+    guide.content_hash = ""
+    guide.body_markdown = document
+    guide.body_html = rendered.html
+    guide.body_text = rendered.text
+    guide.toc = [[entry.level, entry.anchor, entry.title] for entry in rendered.toc]
+    guide.word_count = rendered.word_count
+    guide.updated_at = utcnow()
+
+
+def remove_lesson_guides(session: Session, module: TrainingModule) -> None:
+    session.execute(delete(Guide).where(Guide.slug.startswith(lesson_guide_slug(module.slug, "")),
+                                        Guide.language == module.language, Guide.origin == LESSON_GUIDE_ORIGIN))
+
+
+def fill_module(session: Session, module: TrainingModule, source: ModuleSource) -> None:
+    """Replace the module's fields, lessons and questions with the source's."""
+    module.title, module.summary, module.audience = source.title, source.summary, source.audience
+    module.duration_minutes, module.pass_mark = source.duration_minutes, source.pass_mark
+    module.revision, module.sort_order = source.revision, source.order
+    module.translation_of, module.source_revision = source.translation_of, source.source_revision
+    module.content_hash = source.content_hash
+    module.deleted = False
+    session.flush()
+    remove_lesson_guides(session, module)
+    session.execute(delete(TrainingLesson).where(TrainingLesson.module_id == module.id))
+    session.execute(delete(TrainingQuestion).where(TrainingQuestion.module_id == module.id))
+    for position, lesson_source in enumerate(source.lessons):
+        lesson = TrainingLesson(module_id=module.id, workspace=module.workspace, lesson_key=lesson_source.key,
+                                position=position, title=lesson_source.title, summary=lesson_source.summary,
+                                minutes=lesson_source.minutes, body_markdown=lesson_source.body_markdown,
+                                deleted=False)
+        session.add(lesson)
+        mirror_lesson(session, module, lesson)
+    for position, question in enumerate(source.questions):
+        session.add(TrainingQuestion(module_id=module.id, workspace=module.workspace, question_key=question.key,
+                                     position=position, question=question.question, choices=list(question.choices),
+                                     answer=question.answer, explanation=question.explanation, deleted=False))
+
+
+def import_modules(session: Session, sources: list[ModuleSource]) -> int:
+    """Add or refresh bundled modules; returns how many changed. Never touches custom modules."""
+    existing = {(m.slug, m.language): m for m in session.scalars(select(TrainingModule))}
+    changed = 0
+    for source in sources:
+        module = existing.pop((source.slug, source.language), None)
+        if module is None:
+            module = TrainingModule(slug=source.slug, language=source.language, origin=BUNDLED)
+            session.add(module)
+        elif module.origin != BUNDLED or module.content_hash == source.content_hash:
+            continue
+        elif source.revision < module.revision:
+            continue  # never go back to an older text
+        fill_module(session, module, source)
+        changed += 1
+    for module in existing.values():
+        if module.origin == BUNDLED and not module.deleted:  # no longer shipped
+            module.deleted = True
+            remove_lesson_guides(session, module)
+            changed += 1
+    return changed
+
+
+def bundled_training_is_current(session: Session, training_dir: Path) -> bool:
+    stored = session.get(Setting, FINGERPRINT_KEY)
+    return stored is not None and stored.value == training_fingerprint(training_dir)
+
+
+def import_bundled_training(session: Session, training_dir: Path) -> int:
+    fingerprint = training_fingerprint(training_dir)
+    changed = import_modules(session, load_modules(training_dir) if training_dir.is_dir() else [])
+    session.merge(Setting(key=FINGERPRINT_KEY, value=fingerprint))
+    session.commit()
+    return changed
