@@ -34,6 +34,13 @@ NAMES = {
     "attach": "mdi6.paperclip",
     "add": "mdi6.plus",
     "remove": "mdi6.minus",
+    "training": "mdi6.school-outline",
+    "present": "mdi6.presentation-play",
+    "people": "mdi6.account-group-outline",
+    "print": "mdi6.printer-outline",
+    "quiz": "mdi6.help-circle-outline",
+    "edit": "mdi6.pencil-outline",
+    "copy": "mdi6.content-copy",
 }
 
 

@@ -13,6 +13,7 @@ from companion.i18n import SUPPORTED_LANGUAGES, _, current_language
 from companion.library import Library
 from companion.pilot.store import PilotStore
 from companion.session import import_bundled_content
+from companion.training.store import TrainingStore
 from ui.icons import icon
 from ui.navigation import History, Location
 from ui.runner import run_in_background
@@ -25,6 +26,9 @@ from ui.translation import LanguageManager
 if TYPE_CHECKING:
     from ui.screens.pilot.project import ProjectScreen
     from ui.screens.projects import ProjectsScreen
+    from ui.screens.training.module import ModuleScreen
+    from ui.screens.training.overview import TrainingScreen
+    from ui.screens.training.session import SessionScreen
 
 SEARCH_DELAY_MS = 150  # wait for typing to pause before searching
 LANGUAGE_SETTING = "language"
@@ -37,6 +41,7 @@ class MainWindow(QMainWindow):
         self.library = library
         self.languages = languages
         self.pilot = pilot
+        self.training = TrainingStore(library.engine)
         self.history = History()
         # One undo history for every saved edit in the window (Ctrl+Z / Ctrl+Shift+Z).
         self.undo_stack = QUndoStack(self)
@@ -48,7 +53,7 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setIconSize(QSize(22, 22))
         self.navigation.setFixedWidth(190)
-        self._nav_keys = ["home", "library", "projects"]
+        self._nav_keys = ["home", "library", "projects", "training"]
         for key in self._nav_keys:
             item = QListWidgetItem(icon(key), "")
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -91,13 +96,16 @@ class MainWindow(QMainWindow):
         top_bar.addLayout(language_box)
 
         # Screens.
-        self.home = HomeScreen(library, pilot)
+        self.home = HomeScreen(library, pilot, self.training)
         self.library_screen = LibraryScreen(library)
         self.reader = ReaderScreen(library)
         self.search_screen = SearchScreen(library)
         self._data_dir = data_dir
         self._projects_screen: ProjectsScreen | None = None  # built on first visit: keeps start-up fast
         self._project_screen: ProjectScreen | None = None
+        self._training_screen: TrainingScreen | None = None
+        self._module_screen: ModuleScreen | None = None
+        self._session_screen: SessionScreen | None = None
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
         self.screens = {"home": self.home, "library": self.library_screen, "reader": self.reader,
@@ -108,6 +116,7 @@ class MainWindow(QMainWindow):
                 screen.open_guide_requested.connect(self.open_guide)
         self.home.library_requested.connect(lambda: self.go(Location("library")))
         self.home.open_project_requested.connect(self.open_project)
+        self.home.open_session_requested.connect(self.open_session)
         self.reader.bookmarks_changed.connect(self.home.refresh)
 
         main_area = QWidget()
@@ -167,6 +176,50 @@ class MainWindow(QMainWindow):
             self._add_screen("project", self._project_screen)
         return self._project_screen
 
+    def _training_context(self):
+        from ui.screens.training.base import TrainingContext
+
+        return TrainingContext(self.training, self.library, self.undo_stack)
+
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    @property
+    def training_screen(self) -> TrainingScreen:
+        if self._training_screen is None:
+            from ui.screens.training.overview import TrainingScreen as Screen
+
+            self._training_screen = Screen(self._training_context())
+            self._training_screen.open_module_requested.connect(self.open_module)
+            self._training_screen.open_session_requested.connect(self.open_session)
+            self._training_screen.message.connect(self._show_message)
+            self._add_screen("training", self._training_screen)
+        return self._training_screen
+
+    @property
+    def module_screen(self) -> ModuleScreen:
+        if self._module_screen is None:
+            from ui.screens.training.module import ModuleScreen as Screen
+
+            self._module_screen = Screen(self._training_context())
+            self._module_screen.read_lesson_requested.connect(self.open_guide)
+            self._module_screen.new_session_requested.connect(lambda module_id: self.training_screen.new_session(module_id))
+            self._module_screen.copy_requested.connect(lambda module_id: self.training_screen.copy_module(module_id))
+            self._module_screen.message.connect(self._show_message)
+            self._add_screen("module", self._module_screen)
+        return self._module_screen
+
+    @property
+    def session_screen(self) -> SessionScreen:
+        if self._session_screen is None:
+            from ui.screens.training.session import SessionScreen as Screen
+
+            self._session_screen = Screen(self._training_context())
+            self._session_screen.open_module_requested.connect(self.open_module)
+            self._session_screen.message.connect(self._show_message)
+            self._add_screen("session", self._session_screen)
+        return self._session_screen
+
     def _add_screen(self, key: str, screen) -> None:
         self.screens[key] = screen
         self.stack.addWidget(screen)
@@ -200,7 +253,8 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("openIMIS Companion"))
-        labels = {"home": _("Home"), "library": _("Library"), "projects": _("Pilot projects")}
+        labels = {"home": _("Home"), "library": _("Library"), "projects": _("Pilot projects"),
+                  "training": _("Training")}
         for row, key in enumerate(self._nav_keys):
             item = self.navigation.item(row)
             item.setText(labels[key])
@@ -247,6 +301,16 @@ class MainWindow(QMainWindow):
             if not self.project_screen.show_project(location.params[0]):
                 self.statusBar().showMessage(_("This project no longer exists."), 5000)
                 return
+        elif location.screen == "training":
+            self.training_screen.refresh()
+        elif location.screen == "module":
+            if not self.module_screen.show_module(location.params[0]):
+                self.statusBar().showMessage(_("This module no longer exists."), 5000)
+                return
+        elif location.screen == "session":
+            if not self.session_screen.show_session(location.params[0]):
+                self.statusBar().showMessage(_("This session no longer exists."), 5000)
+                return
         if record:
             if location.screen == "search" and self.history.current and self.history.current.screen == "search":
                 self.history.replace(location)  # one history entry per search, not per key
@@ -257,7 +321,7 @@ class MainWindow(QMainWindow):
 
     def _sync_navigation(self, screen: str) -> None:
         self.navigation.blockSignals(True)
-        section = "projects" if screen == "project" else screen
+        section = {"project": "projects", "module": "training", "session": "training"}.get(screen, screen)
         if section in self._nav_keys:
             self.navigation.setCurrentRow(self._nav_keys.index(section))
         else:
@@ -275,6 +339,12 @@ class MainWindow(QMainWindow):
 
     def open_project(self, project_id: str) -> None:
         self.go(Location("project", (project_id,)))
+
+    def open_module(self, module_id: str) -> None:
+        self.go(Location("module", (module_id,)))
+
+    def open_session(self, session_id: str) -> None:
+        self.go(Location("session", (session_id,)))
 
     def go_back(self) -> None:
         location = self.history.back()

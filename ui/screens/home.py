@@ -24,13 +24,15 @@ DUE_SOON_DAYS = 14
 class HomeScreen(Screen):
     open_guide_requested = Signal(str, str)
     open_project_requested = Signal(str)
+    open_session_requested = Signal(str)
     library_requested = Signal()
 
-    def __init__(self, library: Library, pilot=None, parent=None) -> None:
+    def __init__(self, library: Library, pilot=None, training=None, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("homeScreen")
         self.library = library
         self.pilot = pilot
+        self.training = training
         self._continue_target: tuple[str, str] | None = None
 
         self.heading = QLabel()
@@ -84,6 +86,14 @@ class HomeScreen(Screen):
         self.due_heading.setBuddy(self.due_list)
         self.due_list.itemActivated.connect(lambda item: self.open_project_requested.emit(item.data(KEY_ROLE)))
 
+        # Training sessions running now or coming, the soonest first.
+        self.sessions_heading = QLabel()
+        self.sessions_heading.setFont(bold)
+        self.sessions_list = RichList("upcomingSessionsList")
+        self.sessions_list.setMaximumHeight(100)
+        self.sessions_heading.setBuddy(self.sessions_list)
+        self.sessions_list.itemActivated.connect(lambda item: self.open_session_requested.emit(item.data(KEY_ROLE)))
+
         self.welcome_heading, self.welcome_list = QLabel(), RichList("welcomePackageList")
         self.recent_heading, self.recent_list = QLabel(), RichList("recentList")
         self.bookmarks_heading, self.bookmarks_list = QLabel(), RichList("bookmarkList")
@@ -107,6 +117,8 @@ class HomeScreen(Screen):
         layout.addWidget(self.continue_box)
         layout.addWidget(self.due_heading)
         layout.addWidget(self.due_list)
+        layout.addWidget(self.sessions_heading)
+        layout.addWidget(self.sessions_list)
         layout.addLayout(columns, 1)
         self.retranslate()
 
@@ -125,6 +137,8 @@ class HomeScreen(Screen):
         self.continue_button.setAccessibleName(_("Continue reading where you stopped"))
         self.due_heading.setText(_("Coming &up in your pilot projects"))
         self.due_list.setAccessibleName(_("Checklist items due soon"))
+        self.sessions_heading.setText(_("Training &sessions coming up"))
+        self.sessions_list.setAccessibleName(_("Training sessions coming up"))
         self.welcome_heading.setText(_("&Welcome package"))
         self.recent_heading.setText(_("&Recently opened"))
         self.bookmarks_heading.setText(_("&Bookmarks"))
@@ -143,6 +157,7 @@ class HomeScreen(Screen):
             self.continue_progress.setFormat(_("{percent} read").format(percent=format_percent(entry.position)))
 
         self._show_due_items(language)
+        self._show_sessions()
         self.welcome_list.clear()
         for guide in self.library.guides("onboarding", language, origin="bundled"):
             self.welcome_list.add((guide.slug, guide.language), guide.title,
@@ -173,6 +188,20 @@ class HomeScreen(Screen):
                               f"<b>{html.escape(project_name)}</b>: {html.escape(title)} — <i>{html.escape(when)}</i>")
         self.due_heading.setVisible(bool(due))
         self.due_list.setVisible(bool(due))
+
+    def _show_sessions(self) -> None:
+        self.sessions_list.clear()
+        today = dt.date.today()
+        sessions = self.training.upcoming_sessions(today) if self.training else []
+        for session in sessions:
+            when = format_date(session.start_date)
+            if session.start_date <= today:
+                when = _("running now, until {date}").format(date=format_date(session.end_date))
+            details = " · ".join(part for part in (when, session.place) if part)
+            self.sessions_list.add(session.id, session.module_title,
+                                   f"<b>{html.escape(session.module_title)}</b> — <i>{html.escape(details)}</i>")
+        self.sessions_heading.setVisible(bool(sessions))
+        self.sessions_list.setVisible(bool(sessions))
 
     @staticmethod
     def _placeholder(listing: RichList, message: str) -> None:

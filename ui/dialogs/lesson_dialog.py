@@ -1,0 +1,89 @@
+"""Edit a lesson of a trainer's own module: title, summary, minutes and the slides in Markdown."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox,
+                               QVBoxLayout)
+
+from companion.i18n import _, ngettext
+from companion.training.slides import split_slides
+from companion.training.store import LessonRow
+from ui.screens.training.base import ERROR_STYLE
+
+
+class LessonDialog(QDialog):
+    def __init__(self, lesson: LessonRow, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lessonDialog")
+        self.setWindowTitle(_("Edit lesson"))
+        self.resize(760, 600)
+        self.title = QLineEdit(lesson.title)
+        self.title.setObjectName("lessonTitle")
+        self.title.setAccessibleName(_("Lesson title"))
+        self.summary = QLineEdit(lesson.summary)
+        self.summary.setObjectName("lessonSummary")
+        self.summary.setAccessibleName(_("Summary"))
+        self.minutes = QSpinBox()
+        self.minutes.setObjectName("lessonMinutes")
+        self.minutes.setRange(1, 10_000)
+        self.minutes.setValue(lesson.minutes)
+        self.minutes.setSuffix(" " + _("min"))
+        self.minutes.setAccessibleName(_("Minutes"))
+        self.body = QPlainTextEdit(lesson.body_markdown)
+        self.body.setObjectName("lessonBody")
+        self.body.setAccessibleName(_("Slides and speaker notes"))
+        self.body.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.body.textChanged.connect(self._count)
+        help_text = QLabel(_("Start each slide with a “## ” title. Put a line holding only --- between slides, "
+                             "and a line holding only ??? before the speaker notes of a slide."))
+        help_text.setWordWrap(True)
+        self.slide_count = QLabel()
+        self.slide_count.setObjectName("lessonSlideCount")
+        self.error = QLabel()
+        self.error.setObjectName("lessonDialogError")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow(_("&Title:"), self.title)
+        form.addRow(_("&Summary:"), self.summary)
+        form.addRow(_("&Minutes:"), self.minutes)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("lessonDialogOk")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(help_text)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.slide_count)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self._count()
+
+    def _count(self) -> None:
+        slides = split_slides(self.body.toPlainText())
+        untitled = sum(1 for slide in slides if not slide.title)
+        text = ngettext("{count} slide", "{count} slides", len(slides)).format(count=len(slides))
+        if untitled:
+            text += " · " + ngettext("{count} slide has no title", "{count} slides have no title",
+                                     untitled).format(count=untitled)
+        self.slide_count.setText(text)
+
+    def accept(self) -> None:
+        if not self.title.text().strip():
+            self.show_error(_("Enter a title."))
+            return
+        if not split_slides(self.body.toPlainText()):
+            self.show_error(_("A lesson needs at least one slide."))
+            return
+        super().accept()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def values(self) -> dict:
+        return {"title": self.title.text(), "summary": self.summary.text(), "minutes": self.minutes.value(),
+                "body_markdown": self.body.toPlainText()}

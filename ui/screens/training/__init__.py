@@ -1,0 +1,1 @@
+"""The training screens: modules, lessons, sessions and the full-screen presenter."""

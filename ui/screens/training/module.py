@@ -1,0 +1,450 @@
+"""One training module: its lessons (read, present, handouts) and its quiz (sheet, answer key).
+A trainer's own module can be edited here too; a bundled one is copied first."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from companion.i18n import _, ngettext
+from companion.training.store import LessonRow, ModuleSummary, QuestionRow, TrainingError
+from ui.dialogs.lesson_dialog import LessonDialog
+from ui.dialogs.module_dialog import ModuleDialog
+from ui.dialogs.question_dialog import QuestionDialog, choice_letter
+from ui.icons import icon
+from ui.screens.base import Screen
+from ui.screens.training.base import ERROR_STYLE, TrainingContext, error_text, language_name
+from ui.screens.training.printing import DocumentPrinter, file_name
+from ui.undo import UndoableAction, save_edit
+from ui.widgets.rich_list import KEY_ROLE, RichList
+
+
+def _button(name: str, slot, icon_name: str | None = None) -> QPushButton:
+    button = QPushButton()
+    button.setObjectName(name)
+    if icon_name:
+        button.setIcon(icon(icon_name))
+    button.clicked.connect(slot)
+    return button
+
+
+class ModuleScreen(Screen):
+    read_lesson_requested = Signal(str, str)  # guide slug, language
+    new_session_requested = Signal(str)       # module id
+    copy_requested = Signal(str)              # module id
+    message = Signal(str)
+
+    def __init__(self, context: TrainingContext, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("moduleScreen")
+        self.context = context
+        self.module: ModuleSummary | None = None
+        self.presenter = None  # the open PresenterWindow, if any
+        self.printer = DocumentPrinter(self)
+        self.printer.message.connect(self.message)
+
+        self.title = QLabel()
+        self.title.setObjectName("moduleTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setWordWrap(True)
+        self.details = QLabel()
+        self.details.setObjectName("moduleDetails")
+        self.details.setWordWrap(True)
+        self.origin = QLabel()
+        self.origin.setObjectName("moduleOrigin")
+        self.origin.setWordWrap(True)
+        self.present_button = _button("presentButton", lambda: self.present(), "present")
+        self.new_session_button = _button("moduleNewSessionButton", lambda: self.new_session_requested.emit(
+            self.module.id), "people")
+        self.copy_button = _button("moduleCopyButton", lambda: self.copy_requested.emit(self.module.id), "copy")
+        self.edit_button = _button("editModuleButton", self.edit_module, "edit")
+        top_buttons = QHBoxLayout()
+        for button in (self.present_button, self.new_session_button, self.copy_button, self.edit_button):
+            top_buttons.addWidget(button)
+        top_buttons.addStretch(1)
+
+        # Lessons tab.
+        self.lessons = RichList("lessonList")
+        self.lessons.itemActivated.connect(lambda _item: self.read_lesson())
+        self.lessons.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.read_button = _button("readLessonButton", self.read_lesson, "guide")
+        self.present_lesson_button = _button("presentLessonButton", lambda: self.present(), "present")
+        self.slides_handout_button = _button("slidesHandoutButton", lambda: self.save_handout("slides"), "export")
+        self.text_handout_button = _button("textHandoutButton", lambda: self.save_handout("text"), "export")
+        self.add_lesson_button = _button("addLessonButton", self.add_lesson, "add")
+        self.edit_lesson_button = _button("editLessonButton", self.edit_lesson, "edit")
+        self.up_button = _button("lessonUpButton", lambda: self.move_lesson(-1))
+        self.down_button = _button("lessonDownButton", lambda: self.move_lesson(1))
+        self.remove_lesson_button = _button("removeLessonButton", self.remove_lesson, "remove")
+        lesson_buttons = QHBoxLayout()
+        for button in (self.read_button, self.present_lesson_button, self.slides_handout_button,
+                       self.text_handout_button):
+            lesson_buttons.addWidget(button)
+        lesson_buttons.addStretch(1)
+        self.lesson_edit_buttons = QHBoxLayout()
+        for button in (self.add_lesson_button, self.edit_lesson_button, self.up_button, self.down_button,
+                       self.remove_lesson_button):
+            self.lesson_edit_buttons.addWidget(button)
+        self.lesson_edit_buttons.addStretch(1)
+        lessons_page = QWidget()
+        lessons_layout = QVBoxLayout(lessons_page)
+        lessons_layout.addLayout(lesson_buttons)
+        lessons_layout.addWidget(self.lessons, 1)
+        lessons_layout.addLayout(self.lesson_edit_buttons)
+
+        # Quiz tab.
+        self.questions = RichList("questionList")
+        self.questions.itemActivated.connect(lambda _item: self.edit_question() if self._editable() else None)
+        self.questions.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.quiz_intro = QLabel()
+        self.quiz_intro.setWordWrap(True)
+        self.quiz_sheet_button = _button("quizSheetButton", self.save_quiz_sheet, "export")
+        self.answer_key_button = _button("answerKeyButton", self.save_answer_key, "export")
+        self.add_question_button = _button("addQuestionButton", self.add_question, "add")
+        self.edit_question_button = _button("editQuestionButton", self.edit_question, "edit")
+        self.remove_question_button = _button("removeQuestionButton", self.remove_question, "remove")
+        quiz_buttons = QHBoxLayout()
+        for button in (self.quiz_sheet_button, self.answer_key_button):
+            quiz_buttons.addWidget(button)
+        quiz_buttons.addStretch(1)
+        question_edit_buttons = QHBoxLayout()
+        for button in (self.add_question_button, self.edit_question_button, self.remove_question_button):
+            question_edit_buttons.addWidget(button)
+        question_edit_buttons.addStretch(1)
+        quiz_page = QWidget()
+        quiz_layout = QVBoxLayout(quiz_page)
+        quiz_layout.addWidget(self.quiz_intro)
+        quiz_layout.addLayout(quiz_buttons)
+        quiz_layout.addWidget(self.questions, 1)
+        quiz_layout.addLayout(question_edit_buttons)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("moduleTabs")
+        self.tabs.addTab(lessons_page, "")
+        self.tabs.addTab(quiz_page, "")
+        self.error = QLabel()
+        self.error.setObjectName("moduleError")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.details)
+        layout.addWidget(self.origin)
+        layout.addLayout(top_buttons)
+        layout.addWidget(self.error)
+        layout.addWidget(self.tabs, 1)
+        # F5 presents, as in every presentation program.
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, lambda: self.present(), context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.retranslate()
+
+    @property
+    def store(self):
+        return self.context.store
+
+    def _editable(self) -> bool:
+        return self.module is not None and self.module.editable
+
+    # --- labels and data -----------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(_("Training module"))
+        texts = {
+            self.present_button: (_("Present (F5)"), _("Present the selected lesson full screen")),
+            self.new_session_button: (_("New session…"), _("New session with this module")),
+            self.copy_button: (_("Copy to adapt…"), _("Copy the module to adapt it")),
+            self.edit_button: (_("Edit details…"), _("Edit the module's details")),
+            self.read_button: (_("Read"), _("Read the lesson")),
+            self.present_lesson_button: (_("Present"), _("Present the lesson")),
+            self.slides_handout_button: (_("Handout: slides and notes…"), _("Save a handout of slides and notes as PDF")),
+            self.text_handout_button: (_("Handout: text…"), _("Save the lesson text as PDF")),
+            self.add_lesson_button: (_("Add lesson…"), _("Add a lesson")),
+            self.edit_lesson_button: (_("Edit lesson…"), _("Edit the lesson")),
+            self.up_button: (_("Move up"), _("Move the lesson up")),
+            self.down_button: (_("Move down"), _("Move the lesson down")),
+            self.remove_lesson_button: (_("Remove"), _("Remove the lesson")),
+            self.quiz_sheet_button: (_("Quiz sheet…"), _("Save a blank quiz sheet as PDF")),
+            self.answer_key_button: (_("Answer key…"), _("Save the answer key as PDF")),
+            self.add_question_button: (_("Add question…"), _("Add a question")),
+            self.edit_question_button: (_("Edit question…"), _("Edit the question")),
+            self.remove_question_button: (_("Remove"), _("Remove the question")),
+        }
+        for button, (text, accessible) in texts.items():
+            button.setText(text)
+            button.setAccessibleName(accessible)
+        self.tabs.setTabText(0, _("Lessons"))
+        self.tabs.setTabText(1, _("Quiz"))
+        self.tabs.setAccessibleName(_("Lessons and quiz"))
+        self.lessons.setAccessibleName(_("Lessons"))
+        self.questions.setAccessibleName(_("Quiz questions"))
+        self.quiz_intro.setText(_("Participants take the quiz before and after the training: on paper (print the "
+                                  "quiz sheet) or on this laptop from the session screen. The right answers are "
+                                  "in the answer key."))
+
+    def show_module(self, module_id: str) -> bool:
+        try:
+            self.module = self.store.module(module_id)
+        except TrainingError:
+            return False
+        self.error.hide()
+        self.refresh()
+        return True
+
+    def refresh(self) -> None:
+        if self.module is None:
+            return
+        try:
+            self.module = self.store.module(self.module.id)
+        except TrainingError:
+            return
+        module = self.module
+        self.title.setText(module.title)
+        hours, minutes = divmod(module.duration_minutes, 60)
+        duration = _("{hours} h {minutes:02d}").format(hours=hours, minutes=minutes) if hours else \
+            _("{minutes} min").format(minutes=minutes)
+        parts = [module.audience, language_name(module.language), _("about {duration}").format(duration=duration)]
+        self.details.setText(" · ".join(p for p in parts if p) + ("\n" + module.summary if module.summary else ""))
+        if module.editable:
+            self.origin.setText(_("Your own module: you can change its lessons and quiz.") if not module.based_on else
+                                _("Your copy of a module that comes with the Companion: you can change it; the "
+                                  "original stays as it is."))
+        else:
+            self.origin.setText(_("Comes with the Companion and is updated with it. To adapt it, make a copy."))
+        selected_lesson, selected_question = self._current(self.lessons), self._current(self.questions)
+        self.lessons.clear()
+        self._lessons = {lesson.id: lesson for lesson in self.store.lessons(module.id)}
+        for number, lesson in enumerate(self._lessons.values(), start=1):
+            slides = len(lesson.slides)
+            facts = " · ".join([
+                ngettext("{count} slide", "{count} slides", slides).format(count=slides),
+                _("{minutes} min").format(minutes=lesson.minutes)])
+            item = self.lessons.add(lesson.id, lesson.title,
+                                    f"<b>{number}. {html.escape(lesson.title)}</b><br>"
+                                    f"{html.escape(lesson.summary)}<br><small>{html.escape(facts)}</small>")
+            if lesson.id == selected_lesson:
+                self.lessons.setCurrentItem(item)
+        if self.lessons.currentRow() < 0 and self.lessons.count():
+            self.lessons.setCurrentRow(0)
+        self.questions.clear()
+        self._questions = {q.id: q for q in self.store.questions(module.id)}
+        for number, question in enumerate(self._questions.values(), start=1):
+            choices = "<br>".join(
+                ("✔ <b>" if index + 1 == question.answer else "&nbsp;&nbsp;&nbsp;")
+                + f"{choice_letter(index)}. {html.escape(choice)}" + ("</b>" if index + 1 == question.answer else "")
+                for index, choice in enumerate(question.choices))
+            item = self.questions.add(question.id, question.question,
+                                      f"<b>{number}. {html.escape(question.question)}</b><br>{choices}"
+                                      f"<br><small><i>{html.escape(question.explanation)}</i></small>")
+            if question.id == selected_question:
+                self.questions.setCurrentItem(item)
+        self._update_buttons()
+
+    @staticmethod
+    def _current(widget: RichList) -> str | None:
+        item = widget.currentItem()
+        return item.data(KEY_ROLE) if item else None
+
+    def current_lesson(self) -> LessonRow | None:
+        return getattr(self, "_lessons", {}).get(self._current(self.lessons))
+
+    def current_question(self) -> QuestionRow | None:
+        return getattr(self, "_questions", {}).get(self._current(self.questions))
+
+    def _update_buttons(self) -> None:
+        editable, lesson = self._editable(), self.current_lesson()
+        for button in (self.present_button, self.read_button, self.present_lesson_button,
+                       self.slides_handout_button, self.text_handout_button):
+            button.setEnabled(lesson is not None)
+        for button in (self.add_lesson_button, self.add_question_button, self.edit_button):
+            button.setVisible(editable)
+        for button in (self.edit_lesson_button, self.up_button, self.down_button, self.remove_lesson_button):
+            button.setVisible(editable)
+            button.setEnabled(lesson is not None)
+        for button in (self.edit_question_button, self.remove_question_button):
+            button.setVisible(editable)
+            button.setEnabled(self.current_question() is not None)
+        has_questions = bool(getattr(self, "_questions", {}))
+        self.quiz_sheet_button.setEnabled(has_questions)
+        self.answer_key_button.setEnabled(has_questions)
+
+    def _show_error(self, error: TrainingError) -> None:
+        self.error.setText(error_text(error))
+        self.error.show()
+
+    def edit_module(self) -> None:
+        if not self._editable():
+            return
+        module_id = self.module.id
+        dialog = ModuleDialog(module=self.module, parent=self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            values = {"title": dialog.title.text(), "summary": dialog.summary.toPlainText(),
+                      "audience": dialog.audience.text(), "duration_minutes": dialog.duration.value(),
+                      "pass_mark": dialog.pass_mark.value()}
+            try:
+                save_edit(self.context.undo_stack, _("Edit module"),
+                          lambda changed: self.store.update_module(module_id, **changed), values, self.refresh)
+            except TrainingError as error:
+                dialog.show_error(error_text(error))
+                continue
+            self.refresh()
+            return
+
+    # --- lessons ---------------------------------------------------------------------------------------
+
+    def read_lesson(self) -> None:
+        lesson = self.current_lesson()
+        if lesson:
+            self.read_lesson_requested.emit(lesson.guide_slug, lesson.language)
+
+    def present(self, lesson_id: str | None = None, start: int = 0, notes_on_same_screen: bool = False):
+        """Open the presenter on a lesson (the selected one by default); returns the window."""
+        from ui.screens.training.presenter import PresenterWindow  # loaded when first presenting
+
+        lesson = self._lessons.get(lesson_id) if lesson_id else self.current_lesson()
+        if lesson is None:
+            return None
+        slides = lesson.slides
+        if not slides:
+            self.message.emit(_("This lesson has no slides yet."))
+            return None
+        if self.presenter is not None:
+            self.presenter.close()
+        self.presenter = PresenterWindow(lesson.title, slides, start=start,
+                                         notes_on_same_screen=notes_on_same_screen)
+        self.presenter.finished.connect(self._presenter_finished)
+        self.presenter.start()
+        return self.presenter
+
+    def _presenter_finished(self, _last: int) -> None:
+        self.presenter = None
+        self.window().activateWindow()
+
+    def add_lesson(self) -> None:
+        if not self._editable():
+            return
+        lesson_id = self.store.add_lesson(self.module.id, _("New lesson"))
+        self.context.undo_stack.push(UndoableAction(
+            _("Add lesson"), lambda: self.store.set_lesson_deleted(lesson_id, False),
+            lambda: self.store.set_lesson_deleted(lesson_id, True), self.refresh))
+        self.refresh()
+        self._select(self.lessons, lesson_id)
+        self.edit_lesson()
+
+    def edit_lesson(self) -> None:
+        lesson = self.current_lesson()
+        if lesson is None or not self._editable():
+            return
+        dialog = LessonDialog(lesson, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                save_edit(self.context.undo_stack, _("Edit lesson"),
+                          lambda values: self.store.update_lesson(lesson.id, **values), dialog.values(), self.refresh)
+            except TrainingError as error:
+                dialog.show_error(error_text(error))
+                continue
+            self.refresh()
+            return
+
+    def move_lesson(self, offset: int) -> None:
+        lesson = self.current_lesson()
+        if lesson is None or not self._editable():
+            return
+        if self.store.move_lesson(lesson.id, offset):
+            self.context.undo_stack.push(UndoableAction(
+                _("Move lesson"), lambda: self.store.move_lesson(lesson.id, offset),
+                lambda: self.store.move_lesson(lesson.id, -offset), self.refresh))
+            self.refresh()
+
+    def remove_lesson(self) -> None:
+        lesson = self.current_lesson()
+        if lesson is None or not self._editable():
+            return
+        self.store.set_lesson_deleted(lesson.id, True)
+        self.context.undo_stack.push(UndoableAction(
+            _("Remove lesson"), lambda: self.store.set_lesson_deleted(lesson.id, True),
+            lambda: self.store.set_lesson_deleted(lesson.id, False), self.refresh))
+        self.message.emit(_("“{name}” deleted. Press Ctrl+Z to undo.").format(name=lesson.title))
+        self.refresh()
+
+    # --- quiz ------------------------------------------------------------------------------------------
+
+    def add_question(self) -> None:
+        if not self._editable():
+            return
+        dialog = QuestionDialog(parent=self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                question_id = self.store.add_question(self.module.id, **dialog.values())
+            except TrainingError as error:
+                dialog.show_error(error_text(error))
+                continue
+            self.context.undo_stack.push(UndoableAction(
+                _("Add question"), lambda: self.store.set_question_deleted(question_id, False),
+                lambda: self.store.set_question_deleted(question_id, True), self.refresh))
+            self.refresh()
+            return
+
+    def edit_question(self) -> None:
+        question = self.current_question()
+        if question is None or not self._editable():
+            return
+        dialog = QuestionDialog(question, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                save_edit(self.context.undo_stack, _("Edit question"),
+                          lambda values: self.store.update_question(question.id, **values), dialog.values(),
+                          self.refresh)
+            except TrainingError as error:
+                dialog.show_error(error_text(error))
+                continue
+            self.refresh()
+            return
+
+    def remove_question(self) -> None:
+        question = self.current_question()
+        if question is None or not self._editable():
+            return
+        self.store.set_question_deleted(question.id, True)
+        self.context.undo_stack.push(UndoableAction(
+            _("Remove question"), lambda: self.store.set_question_deleted(question.id, True),
+            lambda: self.store.set_question_deleted(question.id, False), self.refresh))
+        self.refresh()
+
+    # --- documents -------------------------------------------------------------------------------------
+
+    def save_handout(self, style: str, path=None) -> bool:
+        from companion.training.report import handout_html
+
+        lesson, module = self.current_lesson(), self.module
+        if lesson is None:
+            return False
+        return self.printer.save_pdf(lambda: handout_html(module, self.store.lesson(lesson.id), style),
+                                     file_name(lesson.title, _("handout")), path=path)
+
+    def save_quiz_sheet(self, path=None) -> bool:
+        from companion.training.report import quiz_sheet_html
+
+        module = self.module
+        return self.printer.save_pdf(lambda: quiz_sheet_html(module, self.store.questions(module.id), None),
+                                     file_name(module.title, _("quiz sheet")), path=path)
+
+    def save_answer_key(self, path=None) -> bool:
+        from companion.training.report import answer_key_html
+
+        module = self.module
+        return self.printer.save_pdf(lambda: answer_key_html(module, self.store.questions(module.id)),
+                                     file_name(module.title, _("answer key")), path=path)
+
+    @staticmethod
+    def _select(widget: RichList, key: str) -> None:
+        for row in range(widget.count()):
+            if widget.item(row).data(KEY_ROLE) == key:
+                widget.setCurrentRow(row)
+                return

@@ -1,0 +1,168 @@
+"""Quiz scores (typed in, or taken on the laptop) and feedback of each participant."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout)
+
+from companion.i18n import _
+from companion.training.store import TrainingError
+from ui.dialogs.quiz_runner import POST, PRE, QuizRunner
+from ui.icons import icon
+from ui.screens.training.session_base import SessionTab
+from ui.undo import save_edit
+
+NAME, PRE_SCORE, POST_SCORE, RATING, COMMENT = range(5)
+FIELDS = {PRE_SCORE: "pre_score", POST_SCORE: "post_score", RATING: "rating", COMMENT: "comment"}
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ScoresTab(SessionTab):
+    def __init__(self, context, parent=None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("scoresTab")
+        self.intro = QLabel()
+        self.intro.setObjectName("scoresIntro")
+        self.intro.setWordWrap(True)
+        self.pre_button = QPushButton()
+        self.pre_button.setObjectName("runPreQuizButton")
+        self.pre_button.setIcon(icon("quiz"))
+        self.pre_button.clicked.connect(lambda: self.run_quiz(PRE))
+        self.post_button = QPushButton()
+        self.post_button.setObjectName("runPostQuizButton")
+        self.post_button.setIcon(icon("quiz"))
+        self.post_button.clicked.connect(lambda: self.run_quiz(POST))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pre_button)
+        buttons.addWidget(self.post_button)
+        buttons.addStretch(1)
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("scoresTable")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (PRE_SCORE, POST_SCORE, RATING):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COMMENT, QHeaderView.ResizeMode.Stretch)
+        self.table.itemChanged.connect(self._item_changed)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(buttons)
+        layout.addWidget(self.error)
+        layout.addWidget(self.table, 1)
+        self.retranslate()
+
+    def tab_title(self) -> str:
+        return _("Quiz and feedback")
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(_("Quiz scores and feedback"))
+        quiz_size = self.info.quiz_size if self.info else 0
+        self.intro.setText(_("Type each score as the number of right answers out of {quiz_size}, or let the "
+                             "participant take the quiz on this laptop. Feedback is a rating from 1 (poor) to 5 "
+                             "(excellent) and a comment.").format(quiz_size=quiz_size))
+        self.pre_button.setText(_("Take the pre-quiz on this laptop…"))
+        self.pre_button.setAccessibleName(_("The selected participant takes the pre-quiz on this laptop"))
+        self.post_button.setText(_("Take the post-quiz on this laptop…"))
+        self.post_button.setAccessibleName(_("The selected participant takes the post-quiz on this laptop"))
+        self.table.setAccessibleName(_("Quiz scores and feedback"))
+        self.table.setHorizontalHeaderLabels([_("Participant"), _("Pre-quiz"), _("Post-quiz"), _("Rating (1–5)"),
+                                              _("Comment")])
+
+    def refresh(self) -> None:
+        if self.load_info() is None:
+            return
+        self.retranslate()  # the intro names the quiz size
+        participants = self.store.participants(self.session_id)
+        selected = self.current_participant_id()
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(participants))
+        for row, person in enumerate(participants):
+            name = QTableWidgetItem(person.name)
+            name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            name.setData(ID_ROLE, person.id)
+            self.table.setItem(row, NAME, name)
+            for column, value in ((PRE_SCORE, person.pre_score), (POST_SCORE, person.post_score),
+                                  (RATING, person.rating), (COMMENT, person.comment)):
+                item = QTableWidgetItem("" if value is None else str(value))
+                item.setData(ID_ROLE, person.id)
+                if column != COMMENT:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(row, column, item)
+            if person.id == selected:
+                self.table.selectRow(row)
+        self.table.blockSignals(False)
+        self._update_buttons()
+
+    def current_participant_id(self) -> str | None:
+        row = self.table.currentRow()
+        item = self.table.item(row, NAME) if row >= 0 else None
+        return item.data(ID_ROLE) if item else None
+
+    def _update_buttons(self) -> None:
+        can_run = self.current_participant_id() is not None and bool(self.info and self.info.quiz_size)
+        self.pre_button.setEnabled(can_run)
+        self.post_button.setEnabled(can_run)
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        field = FIELDS.get(item.column())
+        if field is None:
+            return
+        text = item.text().strip()
+        if field == "comment":
+            value = item.text()
+        elif not text:
+            value = None
+        else:
+            try:
+                value = int(text)
+            except ValueError:
+                self.refresh()
+                self.show_error(TrainingError("bad_rating" if field == "rating" else "bad_score"))
+                return
+        self.save(item.data(ID_ROLE), {field: value})
+
+    def save(self, participant_id: str, values: dict) -> bool:
+        try:
+            save_edit(self.context.undo_stack, _("Edit scores and feedback"),
+                      lambda changed: self.store.update_participant(participant_id, **changed), values,
+                      self._refresh_and_notify)
+        except TrainingError as error:
+            self.refresh()
+            self.show_error(error)
+            return False
+        self.refresh()
+        self.saved()
+        return True
+
+    def _refresh_and_notify(self) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def quiz_runner(self, phase: str) -> QuizRunner | None:
+        """The quiz dialog for the selected participant, or None (with a message) when it cannot run."""
+        participant_id = self.current_participant_id()
+        if participant_id is None or self.info is None:
+            return None
+        module = self.store.module_by_slug(self.info.module_slug, self.info.language)
+        questions = self.store.questions(module.id) if module else []
+        if not questions or len(questions) != self.info.quiz_size:
+            self.show_error(_("The module's quiz is no longer the one this session started with. Type the scores "
+                              "in instead."))
+            return None
+        name = self.table.item(self.table.currentRow(), NAME).text()
+        runner = QuizRunner(name, phase, questions, self)
+        runner.participant_id = participant_id
+        return runner
+
+    def run_quiz(self, phase: str) -> None:
+        runner = self.quiz_runner(phase)
+        if runner is not None and runner.exec() == QDialog.DialogCode.Accepted:
+            self.save_quiz(runner)
+
+    def save_quiz(self, runner: QuizRunner) -> bool:
+        field = "pre" if runner.phase == PRE else "post"
+        return self.save(runner.participant_id, {f"{field}_score": runner.score, f"{field}_answers": runner.answers})

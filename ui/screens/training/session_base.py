@@ -1,0 +1,58 @@
+"""What every tab of the session screen shares."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel
+
+from companion.training.store import SessionInfo, TrainingError, TrainingStore
+from ui.screens.base import Screen
+from ui.screens.training.base import ERROR_STYLE, TrainingContext, error_text
+
+
+class SessionTab(Screen):
+    """A tab of the session screen. ``show_session`` loads a session; every saved edit emits
+    ``changed`` so the summary refreshes."""
+
+    changed = Signal()
+    message = Signal(str)
+
+    def __init__(self, context: TrainingContext, parent=None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.session_id: str | None = None
+        self.info: SessionInfo | None = None
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+    @property
+    def store(self) -> TrainingStore:
+        return self.context.store
+
+    def show_session(self, session_id: str) -> None:
+        self.session_id = session_id
+        self.error.hide()
+        self.refresh()
+
+    def load_info(self) -> SessionInfo | None:
+        if self.session_id is None:
+            return None
+        try:
+            self.info = self.store.training_session(self.session_id)
+        except TrainingError:
+            self.info = None
+        return self.info
+
+    def show_error(self, error: TrainingError | str) -> None:
+        text = error if isinstance(error, str) else error_text(error, self.info.quiz_size if self.info else 0)
+        self.error.setText(text)
+        self.error.show()
+
+    def saved(self) -> None:
+        self.error.hide()
+        self.changed.emit()
+
+    def tab_title(self) -> str:
+        raise NotImplementedError

@@ -1,0 +1,95 @@
+"""The session summary: attendance rate, average score gain, feedback, certificates."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout
+
+from companion.i18n import _, format_number, format_percent
+from companion.training.results import SessionSummary, earns_certificate, summarise
+from ui.screens.training.session_base import SessionTab
+
+
+def _points(value: float) -> str:
+    sign = "+" if value > 0 else ""
+    return _("{sign}{value} points").format(sign=sign, value=format_number(round(value, 1)))
+
+
+class SummaryTab(SessionTab):
+    def __init__(self, context, parent=None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("summaryTab")
+        self.figures = QLabel()
+        self.figures.setObjectName("sessionSummary")
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
+        self.figures.setWordWrap(True)
+        self.figures.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.figures)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        self.summary: SessionSummary | None = None
+        self.retranslate()
+
+    def tab_title(self) -> str:
+        return _("Summary")
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(_("Session summary"))
+        self.figures.setAccessibleName(_("Session summary"))
+
+    def refresh(self) -> None:
+        if self.load_info() is None:
+            return
+        info = self.info
+        participants = self.store.participants(self.session_id)
+        summary = self.summary = summarise(info, participants)
+        none = _("not yet recorded")
+
+        def row(label: str, value: str) -> str:
+            return f"<tr><td style='padding:3px 14px 3px 0'>{html.escape(label)}</td><td><b>{html.escape(value)}</b></td></tr>"
+
+        attendance = [
+            row(_("Participants"), _("{count} ({women} women, {men} men)").format(
+                count=summary.participants, women=summary.women, men=summary.men)),
+            row(_("Attendance rate"), format_percent(summary.attendance_rate) if summary.attendance_rate is not None
+                else none),
+            row(_("Present every day"), str(summary.attended_every_day)),
+        ] + [row(_("Day {number}").format(number=day + 1), _("{present} of {total} present").format(
+            present=count, total=summary.participants)) for day, count in enumerate(summary.present_per_day)]
+        quiz = [
+            row(_("Average pre-quiz score"), format_percent(summary.pre_average / 100)
+                if summary.pre_average is not None else none),
+            row(_("Average post-quiz score"), format_percent(summary.post_average / 100)
+                if summary.post_average is not None else none),
+            row(_("Average score gain"), _points(summary.average_gain) if summary.average_gain is not None else none),
+            row(_("Passed the post-quiz (pass mark {mark})").format(mark=format_percent(info.pass_mark / 100)), str(summary.passed)),
+            row(_("Certificates of attendance"), str(summary.certificates)),
+        ]
+        stars = ", ".join(_("{stars}★: {count}").format(stars=value, count=count)
+                          for value, count in enumerate(summary.ratings, start=1) if count)
+        feedback = [
+            row(_("Average rating"), _("{rating} out of 5").format(rating=format_number(round(summary.rating_average, 1)))
+                if summary.rating_average is not None else none),
+        ]
+        if stars:
+            feedback.append(row(_("Ratings"), stars))
+        comments = "".join(
+            f"<li>{html.escape(comment)} <small>— {html.escape(name)}</small></li>"
+            for name, _rating, comment in summary.comments)
+        certificates = [p.name for p in participants if earns_certificate(p, info)]
+
+        def section(title: str, rows: list[str]) -> str:
+            return f"<h3>{html.escape(title)}</h3><table>{''.join(rows)}</table>"
+
+        text = section(_("Attendance"), attendance) + section(_("Quiz"), quiz) + section(_("Feedback"), feedback)
+        if comments:
+            text += f"<p><b>{html.escape(_('Comments'))}</b></p><ul>{comments}</ul>"
+        text += f"<h3>{html.escape(_('Certificates'))}</h3>"
+        text += (f"<p>{html.escape(', '.join(certificates))}</p>" if certificates else
+                 f"<p>{html.escape(_('Nobody yet: a certificate needs presence every day and a passed post-quiz.'))}</p>")
+        self.figures.setText(text)
