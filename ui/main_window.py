@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self.home.open_project_requested.connect(self.open_project)
         self.home.open_session_requested.connect(self.open_session)
         self.reader.bookmarks_changed.connect(self.home.refresh)
+        self.reader.present_requested.connect(self.present_lesson)
 
         main_area = QWidget()
         main_layout = QVBoxLayout(main_area)
@@ -339,6 +340,14 @@ class MainWindow(QMainWindow):
 
     def open_project(self, project_id: str) -> None:
         self.go(Location("project", (project_id,)))
+
+    def present_lesson(self, guide_slug: str, language: str):
+        """Present a lesson read in the reader (its module screen does the presenting)."""
+        found = self.training.lesson_for_guide(guide_slug, language)
+        if found is None or not self.module_screen.show_module(found[0]):
+            self.statusBar().showMessage(_("This module no longer exists."), 5000)
+            return None
+        return self.module_screen.present(found[1])
 
     def open_module(self, module_id: str) -> None:
         self.go(Location("module", (module_id,)))

@@ -27,6 +27,7 @@ def read_in_label(code: str) -> str:
 class ReaderScreen(Screen):
     open_guide_requested = Signal(str, str)  # slug, language
     bookmarks_changed = Signal()
+    present_requested = Signal(str, str)  # a lesson's slug, language
 
     def __init__(self, library: Library, parent=None) -> None:
         super().__init__(parent)
@@ -56,6 +57,13 @@ class ReaderScreen(Screen):
         self.other_language_button.setObjectName("otherLanguageButton")
         self.other_language_button.setIcon(icon("translate"))
         self.other_language_button.clicked.connect(self._open_other_language)
+        # Lessons of the training modules are read here too; they can be presented from here.
+        self.present_button = QPushButton()
+        self.present_button.setObjectName("presentFromReaderButton")
+        self.present_button.setIcon(icon("present"))
+        self.present_button.clicked.connect(lambda: self.view and self.present_requested.emit(self.view.slug,
+                                                                                              self.view.language))
+        self.present_button.hide()
         self.contents_button = QToolButton()
         self.contents_button.setObjectName("contentsToggle")
         self.contents_button.setCheckable(True)
@@ -65,6 +73,7 @@ class ReaderScreen(Screen):
 
         actions = QHBoxLayout()
         actions.addWidget(self.meta_label, 1)
+        actions.addWidget(self.present_button)
         actions.addWidget(self.contents_button)
         actions.addWidget(self.bookmark_button)
         actions.addWidget(self.other_language_button)
@@ -127,6 +136,7 @@ class ReaderScreen(Screen):
         if view is None:
             return False
         self.view = view
+        self.present_button.setVisible(view.slug.startswith("lesson/"))
         self.library.mark_opened(view.slug, view.language)
         self._restoring = True
         self.browser.show_html(view.html)
@@ -183,6 +193,8 @@ class ReaderScreen(Screen):
 
     def retranslate(self) -> None:
         self.setAccessibleName(_("Guide reader"))
+        self.present_button.setText(_("Present"))
+        self.present_button.setAccessibleName(_("Present the lesson"))
         self.contents_button.setText(_("Contents"))
         self.contents_button.setToolTip(_("Show or hide the table of contents"))
         self.contents_button.setAccessibleName(_("Table of contents"))

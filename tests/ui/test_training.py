@@ -1,0 +1,228 @@
+"""Training as a trainer uses it, offline: open a module, read and present a lesson, run a session
+with twenty participants (register, attendance, scores, feedback, summary), print its documents,
+and adapt a module of their own. In English and in French."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from ui.dialogs.lesson_dialog import LessonDialog
+from ui.dialogs.module_dialog import ModuleDialog
+from ui.dialogs.quiz_runner import QuizRunner
+from ui.dialogs.session_dialog import SessionDialog
+from ui.navigation import Location
+from ui.runner import pending_operations
+from ui.screens.training.scores import POST_SCORE, PRE_SCORE, RATING
+
+MANAGERS = "openimis-for-managers"
+TEXT = {
+    "en": {"title": "openIMIS for managers and decision-makers", "notes": "Trainer's notes",
+           "bad_score": "whole number from 0 to 8", "present": "Day 2: 19 of 20 present", "pdf_title": "Attendance"},
+    "fr": {"title": "openIMIS pour les responsables et les décideurs", "notes": "Notes du formateur",
+           "bad_score": "nombre entier de 0 à 8", "present": "Jour 2 : 19 sur 20", "pdf_title": "présence"},
+}
+PEOPLE = [("Neema Mushi", "CHF Dodoma"), ("Juma Salim", "CHF Dodoma"), ("Aïcha Diallo", "Mutuelle Kouma"),
+          ("Jean-Pierre Mbarga", "Hôpital de district"), ("Fatou Ndiaye", "Ministère de la santé"),
+          ("Ram Bahadur Thapa", "HIB Nepal"), ("Mariam Touré", "CNAM"), ("Idriss Mahamat", "District N'Djamena"),
+          ("Grace Mwangi", "NHIF"), ("Oumar Sy", "CNAM"), ("Esther Ngono", "Mutuelle Kouma"),
+          ("Baraka Mollel", "CHF Arusha"), ("Awa Diop", "Hôpital régional"), ("Sita Gurung", "HIB Nepal"),
+          ("Paul Kamga", "BUNEC"), ("Halima Abdou", "Niamey"), ("Kossi Amegan", "GIZ"), ("Lucie Mbuyi", "Kinshasa"),
+          ("Modou Jallow", "Banjul"), ("Zainab Bah", "Nouakchott")]
+
+
+def module_id(window, language: str) -> str:
+    return window.training.module_by_slug(MANAGERS, language).id
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_browse_modules_read_a_lesson_and_find_lessons_in_search(launch, qtbot, language):
+    window = launch(language).window
+    window.navigation.setCurrentRow(3)
+    qtbot.keyClick(window.navigation, Qt.Key.Key_Return)
+    screen = window.training_screen
+    assert window.stack.currentWidget() is screen
+    titles = [screen.modules.item(row).text() for row in range(screen.modules.count())]
+    assert len(titles) == 3 and titles[0] == TEXT[language]["title"]
+    screen.modules.setCurrentRow(0)
+    screen.open_module_button.click()
+    module = window.module_screen
+    assert window.stack.currentWidget() is module and module.lessons.count() == 4
+    module.read_button.click()
+    assert window.stack.currentWidget() is window.reader
+    assert window.reader.view.language == language
+    assert TEXT[language]["notes"] in window.reader.browser.toPlainText()
+    window.go_back()
+    assert window.stack.currentWidget() is module
+    hits = window.library.search("contributions" if language == "fr" else "contributions", category="lesson",
+                                 language=language)
+    assert hits and hits[0].slug.startswith("lesson/")
+
+
+def fill_session_dialog(place: str, days: int = 2):
+    def fill():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SessionDialog)
+        dialog.start.setDate(QDate(2026, 12, 7))
+        dialog.days.setValue(days)
+        dialog.place.setText(place)
+        dialog.trainer.setText("Asha Mrema")
+        dialog.accept()
+    QTimer.singleShot(50, fill)
+
+
+def answer_quiz(answers: list[int]):
+    def run():
+        runner = QApplication.activeModalWidget()
+        assert isinstance(runner, QuizRunner)
+        for answer in answers:
+            runner.choose(answer)
+            runner.next_button.click()
+        assert runner.finished_quiz and runner.result.isVisible()
+        runner.next_button.click()  # "Save the score"
+    QTimer.singleShot(50, run)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_run_a_session_with_twenty_participants(launch, qtbot, language, tmp_path):
+    window = launch(language).window
+    window.open_module(module_id(window, language))
+    fill_session_dialog("Dodoma")
+    window.module_screen.new_session_button.click()
+    screen = window.session_screen
+    assert window.stack.currentWidget() is screen and "Dodoma" in screen.details.text()
+    [session] = window.training.training_sessions()
+    assert (session.language, session.days, session.quiz_size) == (language, 2, 8)
+
+    # Register: the quick-add row, Enter adds and is ready for the next person.
+    register = screen.register
+    register.add_participant()  # no name: refused with a message, nothing added
+    assert register.error.isVisible() and register.table.rowCount() == 0
+    for name, organisation in PEOPLE:
+        register.new_name.setText(name)
+        register.new_organisation.setText(organisation)
+        register.new_consent.setChecked(True)
+        qtbot.keyClick(register.new_name, Qt.Key.Key_Return)
+    assert register.table.rowCount() == 20 and not register.error.isVisible()
+    people = window.training.participants(session.id)
+    assert [p.name for p in people] == [name for name, _org in PEOPLE] and all(p.consent for p in people)
+
+    # Attendance: everyone on day 1, everyone but one on day 2.
+    screen.tabs.setCurrentWidget(screen.attendance)
+    attendance = screen.attendance
+    attendance.day_choice.setCurrentIndex(0)
+    attendance.everyone_button.click()
+    attendance.day_choice.setCurrentIndex(1)
+    attendance.everyone_button.click()
+    attendance.table.item(3, 2).setCheckState(Qt.CheckState.Unchecked)  # Jean-Pierre missed day 2
+    assert TEXT[language]["present"] in attendance.totals.text()
+
+    # Scores: typed in; a score above the quiz size is refused in the user's language.
+    screen.tabs.setCurrentWidget(screen.scores)
+    scores = screen.scores
+    scores.table.item(0, PRE_SCORE).setText("12")
+    assert scores.error.isVisible() and TEXT[language]["bad_score"] in scores.error.text()
+    assert window.training.participants(session.id)[0].pre_score is None
+    for row in range(20):
+        scores.table.item(row, PRE_SCORE).setText("4")
+        scores.table.item(row, POST_SCORE).setText("7" if row % 4 else "5")  # 5 of 20 below the pass mark
+        scores.table.item(row, RATING).setText("5" if row % 2 else "4")
+    # One participant takes the post-quiz on the laptop: all right but the first answer.
+    questions = window.training.questions(module_id(window, language))
+    scores.table.selectRow(1)
+    answer_quiz([q.answer % len(q.choices) + 1 if i == 0 else q.answer for i, q in enumerate(questions)])
+    scores.post_button.click()
+    assert window.training.participants(session.id)[1].post_score == 7
+
+    # Summary: 39 of 40 present, gain (7·15 + 5·5)/20/8 − 4/8 = 31.25 points, 15 pass, 14 certificates.
+    screen.tabs.setCurrentWidget(screen.summary)
+    summary = screen.summary.summary
+    assert summary.attendance_rate == pytest.approx(39 / 40)
+    assert summary.average_gain == pytest.approx(100 * (7 * 15 + 5 * 5) / 20 / 8 - 50)
+    assert (summary.passed, summary.certificates) == (15, 14)
+    assert summary.rating_average == pytest.approx(4.5)
+    text = screen.summary.figures.text()
+    assert ("97.5%" if language == "en" else "97,5\u00a0%") in text
+    assert ("+31.2" if language == "en" else "+31,2") in text
+
+    # Print: the attendance sheet, the report and the certificates, in the session's language.
+    for kind, expected in (("attendance", "Zainab Bah"), ("report", "Asha Mrema"), ("certificates", "Neema Mushi")):
+        path = tmp_path / f"{kind}-{language}.pdf"
+        assert screen.save_document(kind, path)
+        qtbot.waitUntil(lambda: pending_operations() == 0 and path.exists(), timeout=30_000)
+        reader = PdfReader(str(path))
+        content = " ".join(page.extract_text() for page in reader.pages)
+        assert expected in content.replace("\n", " ")
+        if kind == "certificates":
+            assert len(reader.pages) == 14 and "Jean-Pierre Mbarga" not in content
+
+
+def test_adapt_a_module_the_original_stays_intact(launch, qtbot):
+    window = launch("en").window
+    original = module_id(window, "en")
+    window.open_module(original)
+    assert not window.module_screen.add_lesson_button.isVisible()
+
+    def name_the_copy():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ModuleDialog)
+        dialog.title.setText("Managers, Cameroon edition")
+        dialog.accept()
+    QTimer.singleShot(50, name_the_copy)
+    window.module_screen.copy_button.click()
+    screen = window.module_screen
+    assert screen.module.title == "Managers, Cameroon edition" and screen.module.editable
+    assert screen.add_lesson_button.isVisible() and screen.lessons.count() == 4
+
+    def edit():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, LessonDialog)
+        dialog.title.setText("What openIMIS does in Cameroon")
+        dialog.body.setPlainText("## Mutuelles in Cameroon\n\nSince 2014.\n\n???\nAsk who knows one.\n")
+        assert "1 slide" in dialog.slide_count.text()
+        dialog.accept()
+    QTimer.singleShot(50, edit)
+    screen.lessons.setCurrentRow(0)
+    screen.edit_lesson_button.click()
+    copy_id = screen.module.id
+    assert window.training.lessons(copy_id)[0].title == "What openIMIS does in Cameroon"
+    assert window.training.lessons(original)[0].title == "What openIMIS does and who uses it"
+    assert window.library.search("Mutuelles Cameroon", category="lesson")[0].slug.startswith("lesson/custom-")
+    window.undo_action.trigger()
+    assert window.training.lessons(copy_id)[0].title == "What openIMIS does and who uses it"
+
+
+@pytest.mark.parametrize("language, size", [("fr", (1024, 768)), ("en", (1920, 1080))])
+def test_present_module_one_from_the_module_screen_and_the_reader(launch, qtbot, language, size, tmp_path):
+    window = launch(language).window
+    window.open_module(module_id(window, language))
+    screen = window.module_screen
+    screen.lessons.setCurrentRow(0)
+    screen.lessons.setFocus()
+    qtbot.keyClick(screen.lessons, Qt.Key.Key_F5)  # as in every presentation program
+    presenter = screen.presenter
+    assert presenter is not None and presenter.isVisible()
+    presenter.resize(*size)
+    total = len(window.training.lessons(module_id(window, language))[0].slides)
+    assert presenter.counter_label.text() == f"1 / {total}"
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_Space, Qt.Key.Key_PageDown):  # keyboard and clicker
+        qtbot.keyClick(presenter, key)
+    qtbot.keyClick(presenter, Qt.Key.Key_PageUp)
+    assert presenter.current == 2 and presenter.counter_label.text() == f"3 / {total}"
+    presenter.grab().save(str(tmp_path / f"presenter-{language}.png"))
+    with qtbot.waitSignal(presenter.finished) as finished:
+        qtbot.keyClick(presenter, Qt.Key.Key_Escape)
+    assert finished.args == [2]
+    qtbot.waitUntil(lambda: screen.presenter is None)
+
+    # The same lesson read in the reader can be presented from there.
+    screen.read_button.click()
+    assert window.reader.present_button.isVisible()
+    window.reader.present_button.click()
+    assert screen.presenter is not None and screen.presenter.current == 0
+    qtbot.keyClick(screen.presenter, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: screen.presenter is None)
