@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QAbstractItemView, QComboBox, QLabel, QLineEdit, QTextBrowser,
                                QWidget)
@@ -29,6 +31,22 @@ def visit_every_screen(window):
     for index in range(window.project_screen.tabs.count()):
         window.project_screen.tabs.setCurrentIndex(index)
         yield f"project tab {index}"
+    window.go(Location("training"))
+    yield "training"
+    module = window.training.module_by_slug("openimis-for-managers", "fr")
+    window.open_module(module.id)
+    for index in range(window.module_screen.tabs.count()):
+        window.module_screen.tabs.setCurrentIndex(index)
+        yield f"module tab {index}"
+    session_id = window.training.create_session(module.id, dt.date(2026, 12, 7), days=3, place="Yaoundé",
+                                                trainer="Awa Ndiaye")
+    for name in ("Jean-Baptiste Ekotto-Mbarga", "Awa Diop"):
+        person = window.training.add_participant(session_id, name, "Mutuelle de santé de Bafoussam", "Agent", "female")
+        window.training.update_participant(person, pre_score=3, post_score=7, rating=5, comment="Très utile")
+    window.open_session(session_id)
+    for index in range(window.session_screen.tabs.count()):
+        window.session_screen.tabs.setCurrentIndex(index)
+        yield f"session tab {index}"
 
 
 def visible(window, kind):
