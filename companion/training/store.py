@@ -513,7 +513,9 @@ class TrainingStore:
             row = session.scalar(select(TrainingAttendance).where(TrainingAttendance.participant_id == participant_id,
                                                                   TrainingAttendance.day == day))
             if row is None:
-                row = TrainingAttendance(participant_id=participant_id, day=day, present=False)
+                # The same id on every device: two laptops marking the same day merge into one record.
+                row = TrainingAttendance(id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"attendance:{participant_id}:{day}")),
+                                         participant_id=participant_id, day=day, present=False)
                 session.add(row)
             before = bool(row.present)
             row.present = bool(present)
