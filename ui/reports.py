@@ -87,10 +87,15 @@ def _render_cost(render_cost_png: Callable, data: ReportData, language: str, fon
         return render_cost_png(data.result, data.project.currency, language, *COST_SIZE)
 
 
-def build_document(html: str, images: dict[str, QImage]) -> QTextDocument:
-    """A QTextDocument of the report with the chart images as resources. The caller's thread
-    owns it: never hand it to another thread."""
+def build_document(html: str, images: dict[str, QImage],
+                   resources: dict[str, QImage] | None = None) -> QTextDocument:
+    """A QTextDocument of the report with the chart images as resources (and any other images
+    by their ``src``, in ``resources``: sized by the HTML already). The caller's thread owns
+    it: never hand it to another thread."""
     document = QTextDocument()
+    for name, image in (resources or {}).items():
+        if not image.isNull():
+            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
     document.setDocumentMargin(0)
     font = QFont()
     font.setFamilies(["Noto Sans", "DejaVu Sans", "Segoe UI", "Arial"])
@@ -115,22 +120,27 @@ def _size_images(html: str, names: dict[str, str], images: dict[str, QImage]) ->
     return html
 
 
-def page_layout() -> QPageLayout:
-    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, PAGE_MARGINS_MM,
-                       QPageLayout.Unit.Millimeter)
+def page_layout(landscape: bool = False) -> QPageLayout:
+    orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation, PAGE_MARGINS_MM, QPageLayout.Unit.Millimeter)
 
 
-def pdf_bytes(html: str, images: dict[str, QImage], title: str = "") -> bytes:
-    """The report as PDF bytes: A4, margins, page numbers (QTextDocument.print_ adds them)."""
+def pdf_bytes(html: str, images: dict[str, QImage], title: str = "", landscape: bool = False,
+              resources: dict[str, QImage] | None = None,
+              paint: Callable[[QPdfWriter], None] | None = None) -> bytes:
+    """The report as PDF bytes: A4 (portrait unless ``landscape``), margins, page numbers
+    (QTextDocument.print_ adds them). ``paint(writer)``, when given, draws the pages instead."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
-    writer.setPageLayout(page_layout())
+    writer.setPageLayout(page_layout(landscape))
     writer.setResolution(PDF_RESOLUTION)
     writer.setTitle(title)
     writer.setCreator("openIMIS Implementer Companion")
-    document = build_document(html, images)
-    document.print_(writer)
+    if paint is not None:
+        paint(writer)
+    else:
+        build_document(html, images, resources).print_(writer)
     del writer  # finishes the PDF into the buffer
     data = bytes(buffer.data().data())
     buffer.close()
