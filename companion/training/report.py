@@ -376,7 +376,7 @@ def session_report_html(session: SessionInfo, participants: Sequence[Participant
     rows = [[_esc(tr(N_("Day {number}")).format(number=n(day + 1))), _esc(_date(session.day_date(day), language)),
              _esc(tr(N_("{present} of {total}")).format(present=n(present), total=n(summary.participants)))]
             for day, present in enumerate(summary.present_per_day)]
-    parts.append(_table([_esc(tr(N_("Day"))), _esc(tr(N_("Date"))), _esc(tr(N_("Present")))], rows,
+    parts.append(_table([_esc(tr(N_("Day"))), _esc(tr(N_("Date"))), _esc(tr(N_("Participants present")))], rows,
                         widths=[20, 45, 35]))
     rate = None if summary.attendance_rate is None else summary.attendance_rate * 100
     parts.append(_facts([

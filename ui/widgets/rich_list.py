@@ -66,6 +66,15 @@ class RichList(QListWidget):
         self.addItem(item)
         return item
 
+    def select_key(self, key: object) -> None:
+        """Select the item with ``key`` (kept across a refill), else the first item."""
+        for row in range(self.count()):
+            if key is not None and self.item(row).data(KEY_ROLE) == key:
+                self.setCurrentRow(row)
+                return
+        if self.count():
+            self.setCurrentRow(0)
+
     def keys(self) -> list[object]:
         return [self.item(row).data(KEY_ROLE) for row in range(self.count())]
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QPushButton
 
 from companion.i18n import LANGUAGE_NAMES, N_, _
 from companion.library import Library
 from companion.training.store import TrainingError, TrainingStore
+from ui.icons import icon
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -49,3 +51,13 @@ class TrainingContext:
     store: TrainingStore
     library: Library
     undo_stack: QUndoStack
+
+
+def make_button(name: str, slot, icon_name: str | None = None) -> QPushButton:
+    """A push button with a stable objectName; its text and accessible name are set by retranslate()."""
+    button = QPushButton()
+    button.setObjectName(name)
+    if icon_name:
+        button.setIcon(icon(icon_name))
+    button.clicked.connect(slot)
+    return button

@@ -7,28 +7,18 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from companion.i18n import _, ngettext
 from companion.training.store import LessonRow, ModuleSummary, QuestionRow, TrainingError
 from ui.dialogs.lesson_dialog import LessonDialog
 from ui.dialogs.module_dialog import ModuleDialog
 from ui.dialogs.question_dialog import QuestionDialog, choice_letter
-from ui.icons import icon
 from ui.screens.base import Screen
-from ui.screens.training.base import ERROR_STYLE, TrainingContext, error_text, language_name
+from ui.screens.training.base import ERROR_STYLE, TrainingContext, error_text, language_name, make_button
 from ui.screens.training.printing import DocumentPrinter, file_name
 from ui.undo import UndoableAction, save_edit
 from ui.widgets.rich_list import KEY_ROLE, RichList
-
-
-def _button(name: str, slot, icon_name: str | None = None) -> QPushButton:
-    button = QPushButton()
-    button.setObjectName(name)
-    if icon_name:
-        button.setIcon(icon(icon_name))
-    button.clicked.connect(slot)
-    return button
 
 
 class ModuleScreen(Screen):
@@ -59,11 +49,11 @@ class ModuleScreen(Screen):
         self.origin = QLabel()
         self.origin.setObjectName("moduleOrigin")
         self.origin.setWordWrap(True)
-        self.present_button = _button("presentButton", lambda: self.present(), "present")
-        self.new_session_button = _button("moduleNewSessionButton", lambda: self.new_session_requested.emit(
+        self.present_button = make_button("presentButton", lambda: self.present(), "present")
+        self.new_session_button = make_button("moduleNewSessionButton", lambda: self.new_session_requested.emit(
             self.module.id), "people")
-        self.copy_button = _button("moduleCopyButton", lambda: self.copy_requested.emit(self.module.id), "copy")
-        self.edit_button = _button("editModuleButton", self.edit_module, "edit")
+        self.copy_button = make_button("moduleCopyButton", lambda: self.copy_requested.emit(self.module.id), "copy")
+        self.edit_button = make_button("editModuleButton", self.edit_module, "edit")
         top_buttons = QHBoxLayout()
         for button in (self.present_button, self.new_session_button, self.copy_button, self.edit_button):
             top_buttons.addWidget(button)
@@ -73,15 +63,15 @@ class ModuleScreen(Screen):
         self.lessons = RichList("lessonList")
         self.lessons.itemActivated.connect(lambda _item: self.read_lesson())
         self.lessons.currentItemChanged.connect(lambda *_: self._update_buttons())
-        self.read_button = _button("readLessonButton", self.read_lesson, "guide")
-        self.present_lesson_button = _button("presentLessonButton", lambda: self.present(), "present")
-        self.slides_handout_button = _button("slidesHandoutButton", lambda: self.save_handout("slides"), "export")
-        self.text_handout_button = _button("textHandoutButton", lambda: self.save_handout("text"), "export")
-        self.add_lesson_button = _button("addLessonButton", self.add_lesson, "add")
-        self.edit_lesson_button = _button("editLessonButton", self.edit_lesson, "edit")
-        self.up_button = _button("lessonUpButton", lambda: self.move_lesson(-1))
-        self.down_button = _button("lessonDownButton", lambda: self.move_lesson(1))
-        self.remove_lesson_button = _button("removeLessonButton", self.remove_lesson, "remove")
+        self.read_button = make_button("readLessonButton", self.read_lesson, "guide")
+        self.present_lesson_button = make_button("presentLessonButton", lambda: self.present(), "present")
+        self.slides_handout_button = make_button("slidesHandoutButton", lambda: self.save_handout("slides"), "export")
+        self.text_handout_button = make_button("textHandoutButton", lambda: self.save_handout("text"), "export")
+        self.add_lesson_button = make_button("addLessonButton", self.add_lesson, "add")
+        self.edit_lesson_button = make_button("editLessonButton", self.edit_lesson, "edit")
+        self.up_button = make_button("lessonUpButton", lambda: self.move_lesson(-1))
+        self.down_button = make_button("lessonDownButton", lambda: self.move_lesson(1))
+        self.remove_lesson_button = make_button("removeLessonButton", self.remove_lesson, "remove")
         lesson_buttons = QHBoxLayout()
         for button in (self.read_button, self.present_lesson_button, self.slides_handout_button,
                        self.text_handout_button):
@@ -104,11 +94,11 @@ class ModuleScreen(Screen):
         self.questions.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.quiz_intro = QLabel()
         self.quiz_intro.setWordWrap(True)
-        self.quiz_sheet_button = _button("quizSheetButton", self.save_quiz_sheet, "export")
-        self.answer_key_button = _button("answerKeyButton", self.save_answer_key, "export")
-        self.add_question_button = _button("addQuestionButton", self.add_question, "add")
-        self.edit_question_button = _button("editQuestionButton", self.edit_question, "edit")
-        self.remove_question_button = _button("removeQuestionButton", self.remove_question, "remove")
+        self.quiz_sheet_button = make_button("quizSheetButton", self.save_quiz_sheet, "export")
+        self.answer_key_button = make_button("answerKeyButton", self.save_answer_key, "export")
+        self.add_question_button = make_button("addQuestionButton", self.add_question, "add")
+        self.edit_question_button = make_button("editQuestionButton", self.edit_question, "edit")
+        self.remove_question_button = make_button("removeQuestionButton", self.remove_question, "remove")
         quiz_buttons = QHBoxLayout()
         for button in (self.quiz_sheet_button, self.answer_key_button):
             quiz_buttons.addWidget(button)
@@ -160,7 +150,7 @@ class ModuleScreen(Screen):
             self.present_button: (_("Present (F5)"), _("Present the selected lesson full screen")),
             self.new_session_button: (_("New session…"), _("New session with this module")),
             self.copy_button: (_("Copy to adapt…"), _("Copy the module to adapt it")),
-            self.edit_button: (_("Edit details…"), _("Edit the module's details")),
+            self.edit_button: (_("Edit…"), _("Edit the module's details")),
             self.read_button: (_("Read"), _("Read the lesson")),
             self.present_lesson_button: (_("Present"), _("Present the lesson")),
             self.slides_handout_button: (_("Handout: slides and notes…"), _("Save a handout of slides and notes as PDF")),
@@ -225,13 +215,9 @@ class ModuleScreen(Screen):
             facts = " · ".join([
                 ngettext("{count} slide", "{count} slides", slides).format(count=slides),
                 _("{minutes} min").format(minutes=lesson.minutes)])
-            item = self.lessons.add(lesson.id, lesson.title,
-                                    f"<b>{number}. {html.escape(lesson.title)}</b><br>"
-                                    f"{html.escape(lesson.summary)}<br><small>{html.escape(facts)}</small>")
-            if lesson.id == selected_lesson:
-                self.lessons.setCurrentItem(item)
-        if self.lessons.currentRow() < 0 and self.lessons.count():
-            self.lessons.setCurrentRow(0)
+            self.lessons.add(lesson.id, lesson.title, f"<b>{number}. {html.escape(lesson.title)}</b><br>"
+                             f"{html.escape(lesson.summary)}<br><small>{html.escape(facts)}</small>")
+        self.lessons.select_key(selected_lesson)
         self.questions.clear()
         self._questions = {q.id: q for q in self.store.questions(module.id)}
         for number, question in enumerate(self._questions.values(), start=1):
@@ -239,11 +225,10 @@ class ModuleScreen(Screen):
                 ("✔ <b>" if index + 1 == question.answer else "&nbsp;&nbsp;&nbsp;")
                 + f"{choice_letter(index)}. {html.escape(choice)}" + ("</b>" if index + 1 == question.answer else "")
                 for index, choice in enumerate(question.choices))
-            item = self.questions.add(question.id, question.question,
-                                      f"<b>{number}. {html.escape(question.question)}</b><br>{choices}"
-                                      f"<br><small><i>{html.escape(question.explanation)}</i></small>")
-            if question.id == selected_question:
-                self.questions.setCurrentItem(item)
+            self.questions.add(question.id, question.question,
+                               f"<b>{number}. {html.escape(question.question)}</b><br>{choices}"
+                               f"<br><small><i>{html.escape(question.explanation)}</i></small>")
+        self.questions.select_key(selected_question)
         self._update_buttons()
 
     @staticmethod
@@ -334,7 +319,7 @@ class ModuleScreen(Screen):
             _("Add lesson"), lambda: self.store.set_lesson_deleted(lesson_id, False),
             lambda: self.store.set_lesson_deleted(lesson_id, True), self.refresh))
         self.refresh()
-        self._select(self.lessons, lesson_id)
+        self.lessons.select_key(lesson_id)
         self.edit_lesson()
 
     def edit_lesson(self) -> None:
@@ -441,10 +426,3 @@ class ModuleScreen(Screen):
         module = self.module
         return self.printer.save_pdf(lambda: answer_key_html(module, self.store.questions(module.id)),
                                      file_name(module.title, _("answer key")), path=path)
-
-    @staticmethod
-    def _select(widget: RichList, key: str) -> None:
-        for row in range(widget.count()):
-            if widget.item(row).data(KEY_ROLE) == key:
-                widget.setCurrentRow(row)
-                return

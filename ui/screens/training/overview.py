@@ -6,16 +6,14 @@ import datetime as dt
 import html
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPushButton,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QComboBox, QDialog, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout
 
 from companion.i18n import SUPPORTED_LANGUAGES, _, current_language, format_date, ngettext
 from companion.training.store import ModuleSummary, SessionInfo, TrainingError
 from ui.dialogs.module_dialog import ModuleDialog
 from ui.dialogs.session_dialog import SessionDialog
-from ui.icons import icon
 from ui.screens.base import Screen
-from ui.screens.training.base import TrainingContext, error_text, language_name
+from ui.screens.training.base import TrainingContext, error_text, language_name, make_button
 from ui.undo import UndoableAction
 from ui.widgets.rich_list import KEY_ROLE, RichList
 
@@ -62,10 +60,10 @@ class TrainingScreen(Screen):
         self.modules = RichList("moduleList")
         self.modules.itemActivated.connect(lambda item: self._open_module())
         self.modules.currentItemChanged.connect(lambda *_: self._update_buttons())
-        self.open_module_button = self._button("openModuleButton", self._open_module, "training")
-        self.new_module_button = self._button("newModuleButton", self.new_module, "add")
-        self.copy_module_button = self._button("copyModuleButton", self.copy_module, "copy")
-        self.delete_module_button = self._button("deleteModuleButton", self.delete_module)
+        self.open_module_button = make_button("openModuleButton", self._open_module, "training")
+        self.new_module_button = make_button("newModuleButton", self.new_module, "add")
+        self.copy_module_button = make_button("copyModuleButton", self.copy_module, "copy")
+        self.delete_module_button = make_button("deleteModuleButton", self.delete_module)
         module_buttons = QHBoxLayout()
         for button in (self.open_module_button, self.new_module_button, self.copy_module_button,
                        self.delete_module_button):
@@ -88,9 +86,9 @@ class TrainingScreen(Screen):
         self.sessions_empty = QLabel()
         self.sessions_empty.setObjectName("sessionsEmpty")
         self.sessions_empty.setWordWrap(True)
-        self.new_session_button = self._button("newSessionButton", self.new_session, "add")
-        self.open_session_button = self._button("openSessionButton", self._open_session, "people")
-        self.delete_session_button = self._button("deleteSessionButton", self.delete_session)
+        self.new_session_button = make_button("newSessionButton", self.new_session, "add")
+        self.open_session_button = make_button("openSessionButton", self._open_session, "people")
+        self.delete_session_button = make_button("deleteSessionButton", self.delete_session)
         session_buttons = QHBoxLayout()
         for button in (self.new_session_button, self.open_session_button, self.delete_session_button):
             session_buttons.addWidget(button)
@@ -108,14 +106,6 @@ class TrainingScreen(Screen):
         layout.addWidget(self.intro)
         layout.addLayout(columns, 1)
         self.retranslate()
-
-    def _button(self, name: str, slot, icon_name: str | None = None) -> QPushButton:
-        button = QPushButton()
-        button.setObjectName(name)
-        if icon_name:
-            button.setIcon(icon(icon_name))
-        button.clicked.connect(slot)
-        return button
 
     @property
     def store(self):
@@ -166,14 +156,11 @@ class TrainingScreen(Screen):
         for module in self._modules.values():
             badge = ""
             if module.editable:
-                badge = f" <small>— {html.escape(_('your own module'))}</small>"
-            item = self.modules.add(module.id, module.title,
-                                    f"<b>{html.escape(module.title)}</b>{badge}<br>"
-                                    f"<small>{html.escape(module_details(module))}</small>")
-            if module.id == chosen_module:
-                self.modules.setCurrentItem(item)
-        if self.modules.currentRow() < 0 and self.modules.count():
-            self.modules.setCurrentRow(0)
+                own = _("your own module")
+                badge = f" <small>— {html.escape(own)}</small>"
+            self.modules.add(module.id, module.title, f"<b>{html.escape(module.title)}</b>{badge}<br>"
+                             f"<small>{html.escape(module_details(module))}</small>")
+        self.modules.select_key(chosen_module)
         self.sessions.clear()
         today = dt.date.today()
         for session in self.store.training_sessions():
@@ -183,13 +170,9 @@ class TrainingScreen(Screen):
                        ngettext("{count} participant", "{count} participants", session.participants)
                        .format(count=session.participants), language_name(session.language)]
             head = html.escape(session.module_title) + (f" <small>({html.escape(state)})</small>" if state else "")
-            item = self.sessions.add(session.id, session.module_title,
-                                     f"<b>{head}</b><br><small>{html.escape(' · '.join(p for p in details if p))}"
-                                     "</small>")
-            if session.id == chosen_session:
-                self.sessions.setCurrentItem(item)
-        if self.sessions.currentRow() < 0 and self.sessions.count():
-            self.sessions.setCurrentRow(0)
+            self.sessions.add(session.id, session.module_title,
+                              f"<b>{head}</b><br><small>{html.escape(' · '.join(p for p in details if p))}</small>")
+        self.sessions.select_key(chosen_session)
         self.sessions_empty.setVisible(self.sessions.count() == 0)
         self._update_buttons()
 

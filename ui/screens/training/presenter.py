@@ -399,6 +399,10 @@ def next_title_text(slides: list[Slide], index: int) -> str:
 _open_windows: set[QWidget] = set()  # keeps a presenter alive until Qt is done with its last event
 
 
+def no_notes_text() -> str:
+    return _("No notes for this slide.")
+
+
 class PresenterWindow(QWidget):
     """The lesson, one slide at a time, full screen. ``start()`` shows it."""
 
@@ -763,7 +767,7 @@ class PresenterWindow(QWidget):
         if self.notes_panel.isHidden():
             return
         self.notes_next.set_full_text(next_title_text(self.slides, self._current))
-        notes = self.notes_html(self._current) or f'<p class="muted">{html.escape(_("No notes for this slide."))}</p>'
+        notes = self.notes_html(self._current) or f'<p class="muted">{html.escape(no_notes_text())}</p>'
         height = min(self.height(), self.width() * 0.75)
         self.notes_view.show_notes(notes, self.font(), max(14, round(height / 38)))
 
@@ -875,7 +879,7 @@ class NotesWindow(QWidget):
         self.title_label.setText(slides[index].title if total else "")
         self.next_label.setText(next_title_text(slides, index))
         notes = self.presenter.notes_html(index) if total else ""
-        notes = notes or f'<p class="muted">{html.escape(_("No notes for this slide."))}</p>'
+        notes = notes or f'<p class="muted">{html.escape(no_notes_text())}</p>'
         self.notes_view.show_notes(notes, self.font(), self._notes_px(), margin=0)
 
     def set_time(self, text: str) -> None:

@@ -108,7 +108,7 @@ class SessionScreen(Screen):
 
     def retranslate(self) -> None:
         self.setAccessibleName(_("Training session"))
-        self.edit_button.setText(_("Edit details…"))
+        self.edit_button.setText(_("Edit…"))
         self.edit_button.setAccessibleName(_("Edit the session's details"))
         self.module_button.setText(_("Open the module"))
         self.module_button.setAccessibleName(_("Open the module of this session"))

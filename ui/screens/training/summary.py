@@ -90,6 +90,6 @@ class SummaryTab(SessionTab):
         if comments:
             text += f"<p><b>{html.escape(_('Comments'))}</b></p><ul>{comments}</ul>"
         text += f"<h3>{html.escape(_('Certificates'))}</h3>"
-        text += (f"<p>{html.escape(', '.join(certificates))}</p>" if certificates else
-                 f"<p>{html.escape(_('Nobody yet: a certificate needs presence every day and a passed post-quiz.'))}</p>")
+        nobody = _("Nobody yet: a certificate needs presence every day and a passed post-quiz.")
+        text += f"<p>{html.escape(', '.join(certificates) if certificates else nobody)}</p>"
         self.figures.setText(text)
