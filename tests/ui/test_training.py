@@ -228,3 +228,20 @@ def test_present_module_one_from_the_module_screen_and_the_reader(launch, qtbot,
     assert screen.presenter is not None and screen.presenter.current == 0
     qtbot.keyClick(screen.presenter, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: screen.presenter is None)
+
+
+def test_home_lists_training_sessions_coming_up(launch, qtbot):
+    window = launch("fr").window
+    module = module_id(window, "fr")
+    today = dt.date.today()
+    window.training.create_session(module, today - dt.timedelta(days=30), place="Ancienne session")
+    running = window.training.create_session(module, today - dt.timedelta(days=1), days=3, place="Bafoussam")
+    window.training.create_session(module, today + dt.timedelta(days=10), place="Garoua")
+    window.go(Location("home"))
+    home = window.home
+    assert home.sessions_list.isVisible()
+    rows = [home.sessions_list.item(row).data(Qt.ItemDataRole.UserRole + 1) for row in range(home.sessions_list.count())]
+    assert len(rows) == 2 and "Bafoussam" in rows[0] and "en cours" in rows[0] and "Garoua" in rows[1]
+    home.sessions_list.setCurrentRow(0)
+    qtbot.keyClick(home.sessions_list, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.session_screen and window.session_screen.info.id == running

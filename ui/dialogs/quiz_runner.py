@@ -32,7 +32,7 @@ class QuizRunner(QDialog):
         big = self.font()
         big.setPointSizeF(big.pointSizeF() * 1.3)
         self.setFont(big)
-        self.who = QLabel(_("Quiz of {name}").format(name=participant_name))
+        self.who = QLabel(_("Participant: {name}").format(name=participant_name))
         self.who.setObjectName("quizParticipant")
         who_font = self.who.font()
         who_font.setBold(True)
