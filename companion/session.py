@@ -31,11 +31,11 @@ def open_data(paths: Paths) -> OpenedData:
 
 def bundled_content_needs_import(library: Library) -> bool:
     from companion.content.importer import bundled_content_is_current
-    from companion.training.importer import bundled_training_is_current
+    from companion.training.common import FINGERPRINT_KEY, training_fingerprint
 
     with library.sessions() as session:
         return not (bundled_content_is_current(session, guides_dir())
-                    and bundled_training_is_current(session, training_dir()))
+                    and library.setting(FINGERPRINT_KEY) == training_fingerprint(training_dir()))
 
 
 def import_bundled_content(library: Library, progress=None):

@@ -13,7 +13,6 @@ from companion.i18n import SUPPORTED_LANGUAGES, _, current_language
 from companion.library import Library
 from companion.pilot.store import PilotStore
 from companion.session import import_bundled_content
-from companion.training.store import TrainingStore
 from ui.icons import icon
 from ui.navigation import History, Location
 from ui.runner import run_in_background
@@ -24,6 +23,7 @@ from ui.screens.search import SearchScreen
 from ui.translation import LanguageManager
 
 if TYPE_CHECKING:
+    from companion.training.store import TrainingStore
     from ui.screens.pilot.project import ProjectScreen
     from ui.screens.projects import ProjectsScreen
     from ui.screens.training.module import ModuleScreen
@@ -41,7 +41,7 @@ class MainWindow(QMainWindow):
         self.library = library
         self.languages = languages
         self.pilot = pilot
-        self.training = TrainingStore(library.engine)
+        self._training: TrainingStore | None = None  # made on first use: keeps start-up fast
         self.history = History()
         # One undo history for every saved edit in the window (Ctrl+Z / Ctrl+Shift+Z).
         self.undo_stack = QUndoStack(self)
@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         top_bar.addLayout(language_box)
 
         # Screens.
-        self.home = HomeScreen(library, pilot, self.training)
+        self.home = HomeScreen(library, pilot)
         self.library_screen = LibraryScreen(library)
         self.reader = ReaderScreen(library)
         self.search_screen = SearchScreen(library)
@@ -176,6 +176,14 @@ class MainWindow(QMainWindow):
             self._project_screen.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
             self._add_screen("project", self._project_screen)
         return self._project_screen
+
+    @property
+    def training(self) -> TrainingStore:
+        if self._training is None:
+            from companion.training.store import TrainingStore as Store
+
+            self._training = Store(self.library.engine)
+        return self._training
 
     def _training_context(self):
         from ui.screens.training.base import TrainingContext

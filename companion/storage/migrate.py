@@ -87,12 +87,12 @@ def prepare_database(database: Path, backups_dir: Path) -> MigrationOutcome:
 
     fresh = not database.exists() or database.stat().st_size == 0
     if fresh:
-        from companion.storage.models import Base
+        from companion.storage.models import all_models
 
         engine = create_sqlite_engine(database)
         try:
             with engine.begin() as connection:
-                Base.metadata.create_all(connection)
+                all_models().metadata.create_all(connection)
                 command.stamp(alembic_config(connection), "head")
         finally:
             engine.dispose()

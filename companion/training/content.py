@@ -10,9 +10,8 @@ from pathlib import Path
 import yaml
 
 from companion.content.loader import LANGUAGES, ContentError, split_front_matter
+from companion.training.common import MAX_CHOICES, MIN_CHOICES
 from companion.training.slides import Slide, split_slides
-
-MIN_CHOICES, MAX_CHOICES = 2, 6
 
 
 @dataclass(frozen=True)
@@ -186,12 +185,3 @@ def load_modules(training_dir: Path) -> list[ModuleSource]:
             modules.append(module)
     return modules
 
-
-def training_fingerprint(training_dir: Path) -> str:
-    digest = hashlib.sha256()
-    if training_dir.is_dir():
-        for path in sorted(training_dir.rglob("*")):
-            if path.is_file() and path.suffix in (".md", ".yaml"):
-                digest.update(str(path.relative_to(training_dir)).encode("utf-8"))
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()

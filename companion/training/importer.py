@@ -16,18 +16,15 @@ from sqlalchemy.orm import Session
 from companion.content.categories import LESSON_CATEGORY
 from companion.content.render import render_markdown
 from companion.i18n import N_, translate_to
-from companion.storage.models import Guide, Setting, TrainingLesson, TrainingModule, TrainingQuestion, utcnow
-from companion.training.content import ModuleSource, load_modules, training_fingerprint
+from companion.storage.models import Guide, Setting, utcnow
+from companion.storage.training_models import TrainingLesson, TrainingModule, TrainingQuestion
+from companion.training.common import FINGERPRINT_KEY, training_fingerprint
+from companion.training.content import ModuleSource, load_modules
+from companion.training.common import BUNDLED, lesson_guide_slug
 from companion.training.slides import reading_markdown, split_slides
 
-FINGERPRINT_KEY = "bundled_training_fingerprint"
-BUNDLED, CUSTOM = "bundled", "custom"
 LESSON_GUIDE_ORIGIN = "training"  # never touched by the guide importer
 NOTES_HEADING = N_("Trainer's notes")
-
-
-def lesson_guide_slug(module_slug: str, lesson_key: str) -> str:
-    return f"lesson/{module_slug}/{lesson_key}"
 
 
 def mirror_lesson(session: Session, module: TrainingModule, lesson: TrainingLesson) -> None:
@@ -110,11 +107,6 @@ def import_modules(session: Session, sources: list[ModuleSource]) -> int:
             remove_lesson_guides(session, module)
             changed += 1
     return changed
-
-
-def bundled_training_is_current(session: Session, training_dir: Path) -> bool:
-    stored = session.get(Setting, FINGERPRINT_KEY)
-    return stored is not None and stored.value == training_fingerprint(training_dir)
 
 
 def import_bundled_training(session: Session, training_dir: Path) -> int:

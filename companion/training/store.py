@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 
 from companion.storage.database import session_factory
-from companion.storage.models import (TrainingAttendance, TrainingLesson, TrainingModule, TrainingParticipant,
-                                      TrainingQuestion, TrainingSession, new_uuid)
-from companion.training.content import MAX_CHOICES, MIN_CHOICES
-from companion.training.importer import BUNDLED, CUSTOM, lesson_guide_slug, mirror_lesson, remove_lesson_guides
+from companion.storage.models import new_uuid
+from companion.storage.training_models import (TrainingAttendance, TrainingLesson, TrainingModule,
+                                               TrainingParticipant, TrainingQuestion, TrainingSession)
+from companion.training.common import BUNDLED, CUSTOM, MAX_CHOICES, MIN_CHOICES, lesson_guide_slug
 from companion.training.slides import Slide, split_slides
 
 SEXES = ("", "female", "male")
@@ -30,6 +30,19 @@ PARTICIPANT_FIELDS = {"name", "organisation", "role", "sex", "contact", "consent
                       "pre_answers", "post_answers", "rating", "comment"}
 LIMITS = {"title": 300, "audience": 300, "place": 300, "trainer": 300, "name": 200, "organisation": 200,
           "role": 200, "contact": 200}
+
+
+def mirror_lesson(session, module, lesson) -> None:
+    # Rendering Markdown is needed only when a lesson changes: imported here, not at start-up.
+    from companion.training.importer import mirror_lesson as mirror
+
+    mirror(session, module, lesson)
+
+
+def remove_lesson_guides(session, module) -> None:
+    from companion.training.importer import remove_lesson_guides as remove
+
+    remove(session, module)
 
 
 class TrainingError(ValueError):
@@ -401,11 +414,6 @@ class TrainingStore:
                  .order_by(TrainingSession.start_date.desc(), TrainingSession.created_at.desc()))
         with self.sessions() as session:
             return [_session_info(row, n or 0) for row, n in session.execute(query)]
-
-    def upcoming_sessions(self, today: dt.date, limit: int = 5) -> list[SessionInfo]:
-        """Sessions running today or starting later, the soonest first."""
-        running_or_later = [s for s in self.training_sessions() if s.end_date >= today]
-        return sorted(running_or_later, key=lambda s: s.start_date)[:limit]
 
     def training_session(self, session_id: str) -> SessionInfo:
         with self.sessions() as session:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWi
 
 from companion.i18n import _, current_language, format_date, format_percent
 from companion.library import Library
+from companion.training.common import upcoming_sessions
 from ui.icons import icon
 from ui.screens.base import Screen
 from ui.widgets.rich_list import KEY_ROLE, RichList
@@ -27,12 +28,11 @@ class HomeScreen(Screen):
     open_session_requested = Signal(str)
     library_requested = Signal()
 
-    def __init__(self, library: Library, pilot=None, training=None, parent=None) -> None:
+    def __init__(self, library: Library, pilot=None, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("homeScreen")
         self.library = library
         self.pilot = pilot
-        self.training = training
         self._continue_target: tuple[str, str] | None = None
 
         self.heading = QLabel()
@@ -192,7 +192,7 @@ class HomeScreen(Screen):
     def _show_sessions(self) -> None:
         self.sessions_list.clear()
         today = dt.date.today()
-        sessions = self.training.upcoming_sessions(today) if self.training else []
+        sessions = upcoming_sessions(self.library.engine, today)
         for session in sessions:
             when = format_date(session.start_date)
             if session.start_date <= today:

@@ -2,10 +2,10 @@
 
 from alembic import context
 
-from companion.storage.models import Base
+from companion.storage.models import all_models
 
 config = context.config
 connection = config.attributes["connection"]
-context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+context.configure(connection=connection, target_metadata=all_models().metadata, render_as_batch=True)
 with context.begin_transaction():
     context.run_migrations()
