@@ -138,6 +138,7 @@ def test_run_a_session_with_twenty_participants(launch, qtbot, language, tmp_pat
     answer_quiz([q.answer % len(q.choices) + 1 if i == 0 else q.answer for i, q in enumerate(questions)])
     scores.post_button.click()
     assert window.training.participants(session.id)[1].post_score == 7
+    assert scores.current_participant_id() == people[2].id  # the next participant, ready for the quiz
 
     # Summary: 39 of 40 present, gain (7·15 + 5·5)/20/8 − 4/8 = 31.25 points, 15 pass, 14 certificates.
     screen.tabs.setCurrentWidget(screen.summary)

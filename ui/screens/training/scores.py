@@ -160,8 +160,12 @@ class ScoresTab(SessionTab):
 
     def run_quiz(self, phase: str) -> None:
         runner = self.quiz_runner(phase)
-        if runner is not None and runner.exec() == QDialog.DialogCode.Accepted:
-            self.save_quiz(runner)
+        if runner is not None and runner.exec() == QDialog.DialogCode.Accepted and self.save_quiz(runner):
+            # One participant after another: the next one is selected, ready for the same quiz.
+            row = self.table.currentRow() + 1
+            if row < self.table.rowCount():
+                self.table.selectRow(row)
+                self.message.emit(_("Score saved. Next: {name}.").format(name=self.table.item(row, NAME).text()))
 
     def save_quiz(self, runner: QuizRunner) -> bool:
         field = "pre" if runner.phase == PRE else "post"
