@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         self.redo_action = self.undo_stack.createRedoAction(self)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addActions([self.undo_action, self.redo_action])
+        self.undo_stack.indexChanged.connect(self._schedule_training_refresh)
 
         self._mark_language(current_language())
         self.retranslate()
@@ -215,6 +216,7 @@ class MainWindow(QMainWindow):
             self._module_screen.new_session_requested.connect(lambda module_id: self.training_screen.new_session(module_id))
             self._module_screen.copy_requested.connect(lambda module_id: self.training_screen.copy_module(module_id))
             self._module_screen.message.connect(self._show_message)
+            self._module_screen.gone.connect(lambda: self._record_gone("module", _("This module no longer exists.")))
             self._add_screen("module", self._module_screen)
         return self._module_screen
 
@@ -226,8 +228,25 @@ class MainWindow(QMainWindow):
             self._session_screen = Screen(self._training_context())
             self._session_screen.open_module_requested.connect(self.open_module)
             self._session_screen.message.connect(self._show_message)
+            self._session_screen.gone.connect(lambda: self._record_gone("session", _("This session no longer exists.")))
             self._add_screen("session", self._session_screen)
         return self._session_screen
+
+    def _record_gone(self, screen: str, text: str) -> None:
+        """The module or session on screen was deleted (or its creation undone): back to Training."""
+        if self.stack.currentWidget() is self.screens.get(screen):
+            self.statusBar().showMessage(text, 8000)
+            self.go(Location("training"))
+
+    def _schedule_training_refresh(self, _index: int) -> None:
+        # Later, not now: an edit being pushed may still have a table cell editor open.
+        QTimer.singleShot(0, self, self._refresh_training_screen)
+
+    def _refresh_training_screen(self) -> None:
+        # Undo and redo can change what a training screen shows from anywhere (Ctrl+Z).
+        current = self.stack.currentWidget()
+        if current is not None and current in (self._training_screen, self._module_screen, self._session_screen):
+            current.refresh()
 
     def _add_screen(self, key: str, screen) -> None:
         self.screens[key] = screen
@@ -412,6 +431,8 @@ class MainWindow(QMainWindow):
                           on_success=finished, on_failure=failed, on_progress=progress)
 
     def closeEvent(self, event) -> None:
+        if self._module_screen is not None:
+            self._module_screen.close_presenter()  # a full-screen presenter never outlives the window
         self.reader.save_position()
         self.pilot.purge_deleted()  # deletions could be undone until now
         super().closeEvent(event)

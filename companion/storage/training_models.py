@@ -93,6 +93,7 @@ class TrainingSession(Base):
     place: Mapped[str] = mapped_column(String(300), default="")
     trainer: Mapped[str] = mapped_column(String(300), default="")
     quiz_size: Mapped[int] = mapped_column(Integer, default=0)
+    quiz_fingerprint: Mapped[str] = mapped_column(String(64), default="")  # the questions it started with
     pass_mark: Mapped[int] = mapped_column(Integer, default=70)
     notes: Mapped[str] = mapped_column(Text, default="")
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -95,7 +95,7 @@ def import_modules(session: Session, sources: list[ModuleSource]) -> int:
         if module is None:
             module = TrainingModule(slug=source.slug, language=source.language, origin=BUNDLED)
             session.add(module)
-        elif module.origin != BUNDLED or module.content_hash == source.content_hash:
+        elif module.origin != BUNDLED or (module.content_hash == source.content_hash and not module.deleted):
             continue
         elif source.revision < module.revision:
             continue  # never go back to an older text

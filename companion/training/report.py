@@ -491,7 +491,8 @@ def certificates_html(session: SessionInfo, participants: Sequence[ParticipantRo
             centred(style="font-size: 18pt; color: #1f4e79; font-weight: bold; margin-top: 8px; margin-bottom: 8px;",
                     text=_esc(session.module_title)),
             centred(style="font-size: 13pt;", text=_esc(" ".join(filter(None, [when, where])))),
-            centred(style="font-size: 13pt;", text=_esc(tr(N_("and passed its final quiz.")))),
+            centred(style="font-size: 13pt;", text=_esc(tr(N_("and passed its final quiz."))))
+            if session.quiz_size else "",
             signature,
         ]
         # Two frames, one in the other: a thick rule and a thin one, as on printed certificates.

@@ -3,7 +3,7 @@
 Scores are numbers of right answers out of the session's quiz size; percentages are derived.
 The average gain is in percentage points, over the participants who took both quizzes.
 A certificate of attendance goes to a participant who was present every day of the session
-and whose post-quiz score reaches the pass mark.
+and whose post-quiz score reaches the pass mark (presence alone when the session has no quiz).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ def percent(score: int | None, quiz_size: int) -> float | None:
 
 
 def passed(participant: ParticipantRow, info: SessionInfo) -> bool:
+    if info.quiz_size == 0:
+        return True  # a session without a quiz: attendance alone earns the certificate
     post = percent(participant.post_score, info.quiz_size)
     return post is not None and post >= info.pass_mark
 

@@ -8,6 +8,7 @@ trainer adapts one by copying it (the original stays intact and keeps receiving 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from dataclasses import dataclass
 
@@ -115,6 +116,7 @@ class SessionInfo:
     pass_mark: int
     notes: str
     participants: int = 0
+    quiz_fingerprint: str = ""
 
     @property
     def end_date(self) -> dt.date:
@@ -151,7 +153,18 @@ def _module_summary(module: TrainingModule, lessons: int, questions: int) -> Mod
 
 def _session_info(row: TrainingSession, participants: int = 0) -> SessionInfo:
     return SessionInfo(row.id, row.module_slug, row.module_title, row.language, row.start_date, row.days, row.place,
-                       row.trainer, row.quiz_size, row.pass_mark, row.notes, participants)
+                       row.trainer, row.quiz_size, row.pass_mark, row.notes, participants, row.quiz_fingerprint)
+
+
+def quiz_fingerprint(questions: list[TrainingQuestion]) -> str:
+    """Changes whenever a question, its choices or its right answer change: a session remembers the
+    quiz it started with, so a changed quiz is not taken on the laptop as if it were the same."""
+    digest = hashlib.sha256()
+    for question in questions:
+        for part in (question.question_key, question.question, *question.choices, str(question.answer)):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def _check_text(values: dict, required: tuple[str, ...] = ()) -> dict:
@@ -398,9 +411,11 @@ class TrainingStore:
             raise TrainingError("bad_start_date")
         with self.sessions.begin() as session:
             module = self._live_module(session, module_id)
+            questions = self._questions(session, module_id)
             row = TrainingSession(module_slug=module.slug, module_title=module.title, language=module.language,
-                                  start_date=start_date, days=days, quiz_size=len(self._questions(session, module_id)),
-                                  pass_mark=module.pass_mark, deleted=False, **values)
+                                  start_date=start_date, days=days, quiz_size=len(questions),
+                                  quiz_fingerprint=quiz_fingerprint(questions), pass_mark=module.pass_mark,
+                                  deleted=False, **values)
             session.add(row)
             session.flush()
             return row.id
@@ -424,6 +439,19 @@ class TrainingStore:
                 TrainingParticipant.session_id == session_id, TrainingParticipant.deleted.is_(False)))
             return _session_info(row, count or 0)
 
+    def session_questions(self, session_id: str) -> list[QuestionRow] | None:
+        """The quiz questions the session started with, or None when its module is gone or its quiz
+        has changed since (then scores are typed in from paper)."""
+        info = self.training_session(session_id)
+        module = self.module_by_slug(info.module_slug, info.language)
+        if module is None:
+            return None
+        with self.sessions() as session:
+            rows = self._questions(session, module.id)
+            if not rows or quiz_fingerprint(rows) != info.quiz_fingerprint:
+                return None
+        return self.questions(module.id)
+
     def update_session(self, session_id: str, **values) -> dict:
         values = _check_text(values)
         if "days" in values:
@@ -439,8 +467,9 @@ class TrainingStore:
             if row is None or row.deleted:
                 raise TrainingError("unknown_session")
             if "quiz_size" in values:
-                highest = session.scalar(select(func.max(func.max(TrainingParticipant.pre_score,
-                                                                  TrainingParticipant.post_score)))
+                # coalesce: SQLite's two-argument max() is NULL when either score is missing.
+                highest = session.scalar(select(func.max(func.max(func.coalesce(TrainingParticipant.pre_score, 0),
+                                                                  func.coalesce(TrainingParticipant.post_score, 0))))
                                          .where(TrainingParticipant.session_id == session_id,
                                                 TrainingParticipant.deleted.is_(False)))
                 if highest is not None and values["quiz_size"] < highest:

@@ -233,3 +233,53 @@ def test_session_summary_against_hand_worked_figures(store):
     assert summary.rating_average == pytest.approx(4.0) and summary.ratings == (0, 0, 1, 1, 1)
     assert summary.comments == (("Amina", 5, "Clear examples"),)
     assert [earns_certificate(row, info) for row in rows] == [True, False, False, False]
+
+
+def test_quiz_size_cannot_drop_below_a_score_even_when_the_other_is_missing(store):
+    module = store.module_by_slug("demo", "en")
+    session_id = store.create_session(module.id, dt.date(2026, 12, 7))
+    person = store.add_participant(session_id, "Awa")
+    store.update_participant(person, pre_score=4)  # no post-quiz yet
+    with pytest.raises(TrainingError) as error:
+        store.update_session(session_id, quiz_size=3)
+    assert error.value.key == "quiz_size_below_scores"
+    assert store.update_session(session_id, quiz_size=4) == {"quiz_size": 4}
+
+
+def test_a_session_keeps_the_quiz_it_started_with(store):
+    original = store.module_by_slug("demo", "en")
+    copy_id = store.copy_module(original.id, "Our demo")
+    session_id = store.create_session(copy_id, dt.date(2026, 12, 7))
+    assert [q.key for q in store.session_questions(session_id)] == ["q1", "q2", "q3", "q4"]
+    first = store.questions(copy_id)[0]
+    store.update_question(first.id, answer=1 if first.answer != 1 else 2)  # the right answer changed
+    assert store.session_questions(session_id) is None  # scores are typed in from paper now
+
+
+def test_without_a_quiz_presence_alone_earns_the_certificate(store):
+    module_id = store.create_module("en", "Workshop without a quiz")
+    session_id = store.create_session(module_id, dt.date(2026, 12, 7), days=2)
+    for name, days in (("Present both days", (True, True)), ("Missed one", (True, False))):
+        person = store.add_participant(session_id, name)
+        for day, present in enumerate(days):
+            store.set_attendance(person, day, present)
+    info = store.training_session(session_id)
+    assert info.quiz_size == 0
+    assert [earns_certificate(p, info) for p in store.participants(session_id)] == [True, False]
+
+
+def test_a_module_that_comes_back_in_a_release_is_shown_again(store, tmp_path):
+    import shutil
+
+    root = tmp_path / "training"
+    kept = tmp_path / "kept"
+    shutil.move(str(root / "en" / "demo"), str(kept))
+    with store.sessions() as session:
+        import_modules(session, load_modules(root))
+        session.commit()
+    assert store.module_by_slug("demo", "en") is None
+    shutil.move(str(kept), str(root / "en" / "demo"))
+    with store.sessions() as session:
+        import_modules(session, load_modules(root))
+        session.commit()
+    assert store.module_by_slug("demo", "en") is not None

@@ -269,3 +269,12 @@ def test_accessible_names_and_french(qtbot, open_presenter, slides):
     finally:
         set_language("en")
         QApplication.sendEvent(window, QEvent(QEvent.Type.LanguageChange))
+
+
+def test_with_a_projector_the_slides_go_to_the_screen_the_trainer_is_not_using():
+    laptop, projector, third = object(), object(), object()
+    assert presenter_module.choose_screens([laptop, projector], laptop, False) == (projector, laptop)
+    assert presenter_module.choose_screens([projector, laptop], laptop, False) == (projector, laptop)
+    assert presenter_module.choose_screens([laptop, projector, third], laptop, False) == (projector, laptop)
+    assert presenter_module.choose_screens([laptop, projector], laptop, True) == (laptop, None)
+    assert presenter_module.choose_screens([laptop], laptop, False) == (laptop, None)

@@ -246,3 +246,57 @@ def test_home_lists_training_sessions_coming_up(launch, qtbot):
     home.sessions_list.setCurrentRow(0)
     qtbot.keyClick(home.sessions_list, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.session_screen and window.session_screen.info.id == running
+
+
+def test_undoing_a_new_session_on_its_screen_goes_back_to_training(launch, qtbot):
+    window = launch("en").window
+    window.open_module(module_id(window, "en"))
+    fill_session_dialog("Kigoma")
+    window.module_screen.new_session_button.click()
+    assert window.stack.currentWidget() is window.session_screen
+    window.activateWindow()  # back from the dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.training.training_sessions() == []
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.training_screen)
+    assert "no longer exists" in window.statusBar().currentMessage()
+
+
+def test_scores_typed_one_after_another_with_the_keyboard(launch, qtbot):
+    window = launch("en").window
+    session_id = window.training.create_session(module_id(window, "en"), dt.date(2026, 12, 7))
+    for name in ("Amina", "Baraka", "Chausiku"):
+        window.training.add_participant(session_id, name)
+    window.open_session(session_id)
+    screen = window.session_screen
+    screen.tabs.setCurrentWidget(screen.scores)
+    table = screen.scores.table
+    table.setFocus()
+    table.setCurrentCell(0, PRE_SCORE)
+    for digit in (Qt.Key.Key_3, Qt.Key.Key_5, Qt.Key.Key_6):
+        qtbot.keyClick(table, digit)  # opens the cell's editor with the digit typed
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        qtbot.wait(20)  # a person types slower than this: Qt finishes closing the editor
+        qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert [p.pre_score for p in window.training.participants(session_id)] == [3, 5, 6]
+
+
+def test_escape_on_the_quiz_result_keeps_the_score(launch, qtbot):
+    window = launch("en").window
+    session_id = window.training.create_session(module_id(window, "en"), dt.date(2026, 12, 7))
+    window.training.add_participant(session_id, "Amina")
+    window.open_session(session_id)
+    scores = window.session_screen.scores
+    window.session_screen.tabs.setCurrentWidget(scores)
+    scores.table.selectRow(0)
+    questions = window.training.questions(module_id(window, "en"))
+
+    def answer_then_escape():
+        runner = QApplication.activeModalWidget()
+        for question in questions:
+            runner.choose(question.answer)
+            runner.next_button.click()
+        qtbot.keyClick(runner, Qt.Key.Key_Escape)
+    QTimer.singleShot(50, answer_then_escape)
+    scores.pre_button.click()
+    assert window.training.participants(session_id)[0].pre_score == len(questions)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
+                               QSpinBox, QVBoxLayout)
 
 from companion.i18n import _, ngettext
 from companion.training.slides import split_slides
@@ -61,6 +61,7 @@ class LessonDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._count()
+        self._original = self.values()
 
     def _count(self) -> None:
         slides = split_slides(self.body.toPlainText())
@@ -79,6 +80,17 @@ class LessonDialog(QDialog):
             self.show_error(_("A lesson needs at least one slide."))
             return
         super().accept()
+
+    def reject(self) -> None:
+        """Esc or Cancel with changes typed: ask before throwing them away."""
+        if self.values() != self._original:
+            box = QMessageBox(QMessageBox.Icon.Question, _("Edit lesson"), _("Discard the changes to this lesson?"),
+                              QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+            box.setObjectName("confirmDiscardLesson")
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            if box.exec() != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

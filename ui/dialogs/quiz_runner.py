@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QHBoxLayout, QLabel, QPushButton, QRadioButton, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QRadioButton,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from companion.i18n import _
 from companion.training.results import percent, score_answers
@@ -84,6 +84,21 @@ class QuizRunner(QDialog):
         layout.addLayout(buttons)
         self.finished_quiz = False
         self.go(0)
+
+    def reject(self) -> None:
+        """Esc or Cancel: the score is kept once shown; a quiz under way is stopped only if confirmed."""
+        if self.finished_quiz:
+            self.accept()
+            return
+        if any(self.answers):
+            box = QMessageBox(QMessageBox.Icon.Question, _("Stop the quiz"),
+                              _("Stop this quiz? The answers given so far are not saved."),
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+            box.setObjectName("confirmStopQuiz")
+            box.setDefaultButton(QMessageBox.StandardButton.No)
+            if box.exec() != QMessageBox.StandardButton.Yes:
+                return
+        super().reject()
 
     @property
     def score(self) -> int:

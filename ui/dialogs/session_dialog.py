@@ -8,7 +8,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QSpinBox, QVBoxLayout)
 
-from companion.i18n import _
+from companion.i18n import SUPPORTED_LANGUAGES, _, current_language
 from companion.training.store import MAX_DAYS, ModuleSummary, SessionInfo
 from ui.screens.training.base import ERROR_STYLE, language_name
 
@@ -22,13 +22,23 @@ class SessionDialog(QDialog):
         self.setObjectName("sessionDialog")
         self.setWindowTitle(_("New training session") if session is None else _("Session details"))
         self.setMinimumWidth(500)
+        # The language of the session picks the module's version in that language.
+        self._modules = list(modules or [])
+        chosen = next((m for m in self._modules if m.id == chosen_module), None)
+        self.language = QComboBox()
+        self.language.setObjectName("sessionLanguage")
+        self.language.setAccessibleName(_("Language of the session"))
+        for code in SUPPORTED_LANGUAGES:
+            self.language.addItem(language_name(code), code)
+        self.language.setCurrentIndex(max(0, self.language.findData(chosen.language if chosen else current_language())))
         self.module = QComboBox()
         self.module.setObjectName("sessionModule")
         self.module.setAccessibleName(_("Training module"))
-        for module in modules or []:
-            self.module.addItem(f"{module.title} ({language_name(module.language)})", module.id)
-        if chosen_module:
-            self.module.setCurrentIndex(max(0, self.module.findData(chosen_module)))
+        self.no_module = QLabel()
+        self.no_module.setObjectName("sessionNoModule")
+        self.no_module.setWordWrap(True)
+        self._fill_modules(chosen.slug if chosen else None)
+        self.language.currentIndexChanged.connect(lambda _index: self._fill_modules(self._current_slug()))
         self.start = QDateEdit()
         self.start.setObjectName("sessionStart")
         self.start.setCalendarPopup(True)
@@ -71,7 +81,9 @@ class SessionDialog(QDialog):
 
         form = QFormLayout()
         if session is None:
+            form.addRow(_("&Language:"), self.language)
             form.addRow(_("&Module:"), self.module)
+            form.addRow(self.no_module)
         else:
             form.addRow(_("Module:"), QLabel(f"{session.module_title} ({language_name(session.language)})"))
         form.addRow(_("&First day:"), self.start)
@@ -82,8 +94,7 @@ class SessionDialog(QDialog):
             form.addRow(_("Pass &mark:"), self.pass_mark)
             form.addRow(_("&Questions in the quiz:"), self.quiz_size)
         form.addRow(_("&Notes:"), self.notes)
-        hint = QLabel(_("The session is given in the module's language: its handouts, sheets and certificates "
-                        "are printed in that language."))
+        hint = QLabel(_("Handouts, sheets and certificates are printed in the language of the session."))
         hint.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("sessionDialogOk")
@@ -95,6 +106,23 @@ class SessionDialog(QDialog):
             layout.addWidget(hint)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def _current_slug(self) -> str | None:
+        module = next((m for m in self._modules if m.id == self.module.currentData()), None)
+        return module.slug if module else None
+
+    def _fill_modules(self, keep_slug: str | None) -> None:
+        """The modules in the chosen language, keeping the same module when it exists in it."""
+        language = self.language.currentData()
+        self.module.clear()
+        for module in self._modules:
+            if module.language == language:
+                self.module.addItem(module.title, module.id)
+                if module.slug == keep_slug:
+                    self.module.setCurrentIndex(self.module.count() - 1)
+        self.no_module.setText(_("No module in {language} yet: copy one and translate it, or choose another "
+                                 "language.").format(language=language_name(language)))
+        self.no_module.setVisible(self.module.count() == 0)
 
     def accept(self) -> None:
         if self.module.count() == 0 and self.module.isVisible():

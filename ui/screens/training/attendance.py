@@ -8,7 +8,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from companion.i18n import _, format_date
 from companion.training.store import TrainingError
-from ui.screens.training.session_base import SessionTab
+from ui.screens.training.base import guarded
+from ui.screens.training.session_base import SessionTab, refilling
 from ui.undo import UndoableAction
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -74,33 +75,33 @@ class AttendanceTab(SessionTab):
         for day in range(info.days):
             self.day_choice.addItem(self.day_label_text(day))
         self.day_choice.setCurrentIndex(min(max(chosen_day, 0), info.days - 1))
-        self.table.blockSignals(True)
-        self.table.clear()
-        self.table.setColumnCount(info.days + 1)
-        self.table.setRowCount(len(participants))
-        self.table.setHorizontalHeaderLabels([_("Participant")] + [self.day_label_text(d) for d in range(info.days)])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for day in range(info.days):
-            self.table.horizontalHeader().setSectionResizeMode(day + 1, QHeaderView.ResizeMode.ResizeToContents)
-        for row, person in enumerate(participants):
-            name = QTableWidgetItem(person.name)
-            name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            self.table.setItem(row, 0, name)
-            for day, present in enumerate(person.present):
-                cell = QTableWidgetItem(_("present") if present else "")
-                cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
-                cell.setCheckState(Qt.CheckState.Checked if present else Qt.CheckState.Unchecked)
-                cell.setData(ID_ROLE, person.id)
-                cell.setData(DAY_ROLE, day)
-                self.table.setItem(row, day + 1, cell)
-        self.table.blockSignals(False)
+        with refilling(self.table, ID_ROLE, 0):
+            self.table.clear()
+            self.table.setColumnCount(info.days + 1)
+            self.table.setRowCount(len(participants))
+            self.table.setHorizontalHeaderLabels([_("Participant")] + [self.day_label_text(d) for d in range(info.days)])
+            self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            for day in range(info.days):
+                self.table.horizontalHeader().setSectionResizeMode(day + 1, QHeaderView.ResizeMode.ResizeToContents)
+            for row, person in enumerate(participants):
+                name = QTableWidgetItem(person.name)
+                name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                name.setData(ID_ROLE, person.id)
+                self.table.setItem(row, 0, name)
+                for day, present in enumerate(person.present):
+                    cell = QTableWidgetItem(_("present") if present else "")
+                    cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
+                    cell.setCheckState(Qt.CheckState.Checked if present else Qt.CheckState.Unchecked)
+                    cell.setData(ID_ROLE, person.id)
+                    cell.setData(DAY_ROLE, day)
+                    self.table.setItem(row, day + 1, cell)
         per_day = [sum(1 for p in participants if p.present[day]) for day in range(info.days)]
         self.totals.setText(" · ".join(_("Day {number}: {present} of {total} present").format(
             number=day + 1, present=count, total=len(participants)) for day, count in enumerate(per_day)))
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
         participant_id, day = item.data(ID_ROLE), item.data(DAY_ROLE)
-        if participant_id is None:
+        if participant_id is None or day is None:
             return
         present = item.checkState() == Qt.CheckState.Checked
         self.set_attendance(participant_id, day, present)
@@ -119,6 +120,7 @@ class AttendanceTab(SessionTab):
         self.refresh()
         self.saved()
 
+    @guarded
     def mark_everyone_present(self, day: int) -> None:
         if self.session_id is None or day < 0:
             return

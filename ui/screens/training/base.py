@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from PySide6.QtGui import QUndoStack
@@ -61,3 +62,19 @@ def make_button(name: str, slot, icon_name: str | None = None) -> QPushButton:
         button.setIcon(icon(icon_name))
     button.clicked.connect(slot)
     return button
+
+
+def guarded(method):
+    """For a screen's actions: a record that vanished meanwhile (an undo, a deletion elsewhere)
+    gives a message and a refresh, never an error dialog."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except TrainingError as error:
+            self.message.emit(error_text(error))
+            self.refresh()
+            return None
+
+    return wrapper

@@ -15,7 +15,7 @@ from ui.dialogs.lesson_dialog import LessonDialog
 from ui.dialogs.module_dialog import ModuleDialog
 from ui.dialogs.question_dialog import QuestionDialog, choice_letter
 from ui.screens.base import Screen
-from ui.screens.training.base import ERROR_STYLE, TrainingContext, error_text, language_name, make_button
+from ui.screens.training.base import ERROR_STYLE, TrainingContext, error_text, guarded, language_name, make_button
 from ui.screens.training.printing import DocumentPrinter, file_name
 from ui.undo import UndoableAction, save_edit
 from ui.widgets.rich_list import KEY_ROLE, RichList
@@ -26,6 +26,7 @@ class ModuleScreen(Screen):
     new_session_requested = Signal(str)       # module id
     copy_requested = Signal(str)              # module id
     message = Signal(str)
+    gone = Signal()  # the module shown no longer exists (deleted, or its creation undone)
 
     def __init__(self, context: TrainingContext, parent=None) -> None:
         super().__init__(parent)
@@ -193,6 +194,8 @@ class ModuleScreen(Screen):
         try:
             self.module = self.store.module(self.module.id)
         except TrainingError:
+            self.module = None
+            self.gone.emit()
             return
         module = self.module
         self.title.setText(module.title)
@@ -263,6 +266,7 @@ class ModuleScreen(Screen):
         self.error.setText(error_text(error))
         self.error.show()
 
+    @guarded
     def edit_module(self) -> None:
         if not self._editable():
             return
@@ -288,6 +292,7 @@ class ModuleScreen(Screen):
         if lesson:
             self.read_lesson_requested.emit(lesson.guide_slug, lesson.language)
 
+    @guarded
     def present(self, lesson_id: str | None = None, start: int = 0, notes_on_same_screen: bool = False):
         """Open the presenter on a lesson (the selected one by default); returns the window."""
         from ui.screens.training.presenter import PresenterWindow  # loaded when first presenting
@@ -304,13 +309,18 @@ class ModuleScreen(Screen):
         self.presenter = PresenterWindow(lesson.title, slides, start=start,
                                          notes_on_same_screen=notes_on_same_screen)
         self.presenter.finished.connect(self._presenter_finished)
-        self.presenter.start()
+        self.presenter.start(laptop_screen=self.window().screen())  # the slides go to the other screen
         return self.presenter
+
+    def close_presenter(self) -> None:
+        if self.presenter is not None:
+            self.presenter.close()
 
     def _presenter_finished(self, _last: int) -> None:
         self.presenter = None
         self.window().activateWindow()
 
+    @guarded
     def add_lesson(self) -> None:
         if not self._editable():
             return
@@ -322,6 +332,7 @@ class ModuleScreen(Screen):
         self.lessons.select_key(lesson_id)
         self.edit_lesson()
 
+    @guarded
     def edit_lesson(self) -> None:
         lesson = self.current_lesson()
         if lesson is None or not self._editable():
@@ -337,6 +348,7 @@ class ModuleScreen(Screen):
             self.refresh()
             return
 
+    @guarded
     def move_lesson(self, offset: int) -> None:
         lesson = self.current_lesson()
         if lesson is None or not self._editable():
@@ -347,6 +359,7 @@ class ModuleScreen(Screen):
                 lambda: self.store.move_lesson(lesson.id, -offset), self.refresh))
             self.refresh()
 
+    @guarded
     def remove_lesson(self) -> None:
         lesson = self.current_lesson()
         if lesson is None or not self._editable():
@@ -360,6 +373,7 @@ class ModuleScreen(Screen):
 
     # --- quiz ------------------------------------------------------------------------------------------
 
+    @guarded
     def add_question(self) -> None:
         if not self._editable():
             return
@@ -376,6 +390,7 @@ class ModuleScreen(Screen):
             self.refresh()
             return
 
+    @guarded
     def edit_question(self) -> None:
         question = self.current_question()
         if question is None or not self._editable():
@@ -392,6 +407,7 @@ class ModuleScreen(Screen):
             self.refresh()
             return
 
+    @guarded
     def remove_question(self) -> None:
         question = self.current_question()
         if question is None or not self._editable():
@@ -404,6 +420,7 @@ class ModuleScreen(Screen):
 
     # --- documents -------------------------------------------------------------------------------------
 
+    @guarded
     def save_handout(self, style: str, path=None) -> bool:
         from companion.training.report import handout_html
 
@@ -413,6 +430,7 @@ class ModuleScreen(Screen):
         return self.printer.save_pdf(lambda: handout_html(module, self.store.lesson(lesson.id), style),
                                      file_name(lesson.title, _("handout")), path=path)
 
+    @guarded
     def save_quiz_sheet(self, path=None) -> bool:
         from companion.training.report import quiz_sheet_html
 
@@ -420,6 +438,7 @@ class ModuleScreen(Screen):
         return self.printer.save_pdf(lambda: quiz_sheet_html(module, self.store.questions(module.id), None),
                                      file_name(module.title, _("quiz sheet")), path=path)
 
+    @guarded
     def save_answer_key(self, path=None) -> bool:
         from companion.training.report import answer_key_html
 

@@ -57,6 +57,9 @@ class TrainingScreen(Screen):
         self.language_filter = QComboBox()
         self.language_filter.setObjectName("moduleLanguageFilter")
         self.language_filter.currentIndexChanged.connect(lambda _index: self.refresh())
+        # The list follows the interface language until the trainer picks a language here.
+        self._language_picked = False
+        self.language_filter.activated.connect(lambda _index: setattr(self, "_language_picked", True))
         self.modules = RichList("moduleList")
         self.modules.itemActivated.connect(lambda item: self._open_module())
         self.modules.currentItemChanged.connect(lambda *_: self._update_buttons())
@@ -122,13 +125,12 @@ class TrainingScreen(Screen):
         self.language_label.setText(_("Modules in:"))
         self.language_filter.setAccessibleName(_("Language of the modules shown"))
         self.language_filter.blockSignals(True)
-        chosen = self.language_filter.currentData()
+        chosen = self.language_filter.currentData() if self._language_picked else current_language()
         self.language_filter.clear()
         for code in SUPPORTED_LANGUAGES:
             self.language_filter.addItem(language_name(code), code)
         self.language_filter.addItem(_("All languages"), ALL_LANGUAGES)
-        self.language_filter.setCurrentIndex(max(0, self.language_filter.findData(
-            chosen if chosen is not None else current_language())))
+        self.language_filter.setCurrentIndex(max(0, self.language_filter.findData(chosen)))
         self.language_filter.blockSignals(False)
         self.modules.setAccessibleName(_("Training modules"))
         self.sessions.setAccessibleName(_("Training sessions"))

@@ -66,6 +66,16 @@ def available_screens():
     return QGuiApplication.screens()
 
 
+def choose_screens(screens: list, laptop, notes_on_same_screen: bool) -> tuple[object, object | None]:
+    """(screen for the slides, screen for the notes or None). With a projector connected, the
+    audience's screen is the one the trainer is not working on: the slides go there and the notes
+    stay on the laptop."""
+    others = [screen for screen in screens if screen is not laptop]
+    if notes_on_same_screen or len(screens) < 2:
+        return laptop, None
+    return (others[0] if others else laptop), laptop
+
+
 def elapsed_text(milliseconds: int) -> str:
     """mm:ss (minutes keep counting past 59: a long lesson shows 72:05)."""
     seconds = max(0, milliseconds) // 1000
@@ -528,37 +538,52 @@ class PresenterWindow(QWidget):
         """True when the notes show under the slide on this screen."""
         return not self.notes_panel.isHidden()
 
-    def start(self, size: QSize | tuple[int, int] | None = None) -> None:
-        """Show full screen on the primary screen, the notes full screen on a second screen if there
-        is one (unless the notes were asked for on this screen). ``size`` (tests): a plain window."""
+    def start(self, size: QSize | tuple[int, int] | None = None, laptop_screen=None) -> None:
+        """Show full screen. With a second screen (a projector), the slides go there and the notes
+        stay full screen on the laptop's screen (``laptop_screen``: where the main window is; the
+        primary screen by default); X swaps them. Unless the notes were asked for on this screen.
+        ``size`` (tests): plain windows of that size."""
         _open_windows.add(self)
         self._clock.restart()
         self._tick.start()
         self._show_hint()
-        screens = list(available_screens())
-        primary = QGuiApplication.primaryScreen()
+        laptop = laptop_screen or QGuiApplication.primaryScreen()
+        slides_screen, notes_screen = choose_screens(list(available_screens()), laptop, self._notes_on_same_screen)
+        two_screens = notes_screen is not None
         if size is not None:
             self.resize(QSize(*size) if isinstance(size, tuple) else size)
             self.show()
         else:
-            if primary is not None:
-                self.setScreen(primary)
-                self.setGeometry(primary.geometry())
-            self.showFullScreen()
-        if not self._notes_on_same_screen and len(screens) > 1 and self.notes_window is None:
-            others = [screen for screen in screens if screen is not primary] or screens[1:]
+            self._fill_screen(self, slides_screen)
+        if two_screens and self.notes_window is None:
             self.notes_window = NotesWindow(self)
             if size is not None:
                 self.notes_window.resize(self.size())
                 self.notes_window.show()
             else:
-                self.notes_window.setScreen(others[0])
-                self.notes_window.setGeometry(others[0].geometry())
-                self.notes_window.showFullScreen()
+                self._fill_screen(self.notes_window, notes_screen)
             self._update_notes_window()
         self.raise_()
         self.activateWindow()
         self.setFocus()
+
+    @staticmethod
+    def _fill_screen(window: QWidget, screen) -> None:
+        if screen is not None:
+            window.setScreen(screen)
+            window.setGeometry(screen.geometry())
+        window.showFullScreen()
+
+    def swap_screens(self) -> None:
+        """Slides and notes change screens (when the projector turned out to be the other one)."""
+        if self.notes_window is None:
+            return
+        slides_screen, notes_screen = self.screen(), self.notes_window.screen()
+        if slides_screen is notes_screen:
+            return
+        self._fill_screen(self, notes_screen)
+        self._fill_screen(self.notes_window, slides_screen)
+        self.activateWindow()
 
     def go_to(self, index: int) -> None:
         index = self._clamp(index)
@@ -645,6 +670,8 @@ class PresenterWindow(QWidget):
             self.toggle_notes()
         elif key == Qt.Key.Key_T:
             self.reset_timer()
+        elif key == Qt.Key.Key_X:
+            self.swap_screens()
         else:
             return False
         return True
@@ -918,7 +945,7 @@ class NotesWindow(QWidget):
         self.counter_label.setAccessibleName(_("Slide number"))
         self.timer_label.setAccessibleName(_("Time since the start"))
         self.blank_label.setText(_("The audience sees a black screen (B to show the slide)"))
-        self.hint_label.setText(key_hint_text())
+        self.hint_label.setText(_("→ next · ← back · B black screen · X swap screens · Esc quit"))
         self.show_slide(self.presenter.current)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from companion.i18n import N_, _
 from companion.training.store import ParticipantRow, TrainingError
 from ui.icons import icon
-from ui.screens.training.session_base import SessionTab
+from ui.screens.training.base import guarded
+from ui.screens.training.session_base import SessionTab, refilling
 from ui.undo import UndoableAction, save_edit
 
 SEX_LABELS = {"": N_("Not stated"), "female": N_("Female"), "male": N_("Male")}
@@ -122,16 +123,11 @@ class RegisterTab(SessionTab):
         if self.load_info() is None:
             return
         participants = self.store.participants(self.session_id)
-        self.table.blockSignals(True)
-        selected = self.current_participant_id()
-        self.table.setRowCount(len(participants))
-        for row, person in enumerate(participants):
-            self._fill_row(row, person)
-        self.table.blockSignals(False)
+        with refilling(self.table, ID_ROLE, NAME):
+            self.table.setRowCount(len(participants))
+            for row, person in enumerate(participants):
+                self._fill_row(row, person)
         self.count_label.setText(_("Participants: {count}").format(count=len(participants)))
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, NAME).data(ID_ROLE) == selected:
-                self.table.selectRow(row)
         self._update_buttons()
 
     def _fill_row(self, row: int, person: ParticipantRow) -> None:
@@ -173,11 +169,12 @@ class RegisterTab(SessionTab):
             save_edit(self.context.undo_stack, _("Edit participant"),
                       lambda changed: self.store.update_participant(participant_id, **changed), values, self.refresh)
         except TrainingError as error:
-            self.refresh()  # puts back what is stored
             self.show_error(error)
+            QTimer.singleShot(0, self, self.refresh)  # puts back what is stored, once the cell editor has closed
             return
         self.saved()
 
+    @guarded
     def add_participant(self) -> str | None:
         if self.session_id is None:
             return None
@@ -201,6 +198,7 @@ class RegisterTab(SessionTab):
         self.saved()
         return participant_id
 
+    @guarded
     def remove_participant(self) -> None:
         participant_id = self.current_participant_id()
         if participant_id is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
@@ -10,7 +10,8 @@ from companion.i18n import _
 from companion.training.store import TrainingError
 from ui.dialogs.quiz_runner import POST, PRE, QuizRunner
 from ui.icons import icon
-from ui.screens.training.session_base import SessionTab
+from ui.screens.training.base import guarded
+from ui.screens.training.session_base import SessionTab, refilling
 from ui.undo import save_edit
 
 NAME, PRE_SCORE, POST_SCORE, RATING, COMMENT = range(5)
@@ -77,24 +78,20 @@ class ScoresTab(SessionTab):
             return
         self.retranslate()  # the intro names the quiz size
         participants = self.store.participants(self.session_id)
-        selected = self.current_participant_id()
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(participants))
-        for row, person in enumerate(participants):
-            name = QTableWidgetItem(person.name)
-            name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            name.setData(ID_ROLE, person.id)
-            self.table.setItem(row, NAME, name)
-            for column, value in ((PRE_SCORE, person.pre_score), (POST_SCORE, person.post_score),
-                                  (RATING, person.rating), (COMMENT, person.comment)):
-                item = QTableWidgetItem("" if value is None else str(value))
-                item.setData(ID_ROLE, person.id)
-                if column != COMMENT:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.table.setItem(row, column, item)
-            if person.id == selected:
-                self.table.selectRow(row)
-        self.table.blockSignals(False)
+        with refilling(self.table, ID_ROLE, NAME):
+            self.table.setRowCount(len(participants))
+            for row, person in enumerate(participants):
+                name = QTableWidgetItem(person.name)
+                name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                name.setData(ID_ROLE, person.id)
+                self.table.setItem(row, NAME, name)
+                for column, value in ((PRE_SCORE, person.pre_score), (POST_SCORE, person.post_score),
+                                      (RATING, person.rating), (COMMENT, person.comment)):
+                    item = QTableWidgetItem("" if value is None else str(value))
+                    item.setData(ID_ROLE, person.id)
+                    if column != COMMENT:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    self.table.setItem(row, column, item)
         self._update_buttons()
 
     def current_participant_id(self) -> str | None:
@@ -120,23 +117,28 @@ class ScoresTab(SessionTab):
             try:
                 value = int(text)
             except ValueError:
-                self.refresh()
-                self.show_error(TrainingError("bad_rating" if field == "rating" else "bad_score"))
+                self._refused(TrainingError("bad_rating" if field == "rating" else "bad_score"))
                 return
-        self.save(item.data(ID_ROLE), {field: value})
+        self.save(item.data(ID_ROLE), {field: value}, typed_in=True)
 
-    def save(self, participant_id: str, values: dict) -> bool:
+    def save(self, participant_id: str, values: dict, typed_in: bool = False) -> bool:
+        """Save at once. A value typed in a cell already shows: the table is not refilled under the
+        editor, so the keyboard goes on to the next cell."""
         try:
             save_edit(self.context.undo_stack, _("Edit scores and feedback"),
                       lambda changed: self.store.update_participant(participant_id, **changed), values,
                       self._refresh_and_notify)
         except TrainingError as error:
-            self.refresh()
-            self.show_error(error)
+            self._refused(error)
             return False
-        self.refresh()
+        if not typed_in:
+            self.refresh()
         self.saved()
         return True
+
+    def _refused(self, error: TrainingError) -> None:
+        self.show_error(error)
+        QTimer.singleShot(0, self, self.refresh)  # puts back what is stored, once the cell editor has closed
 
     def _refresh_and_notify(self) -> None:
         self.refresh()
@@ -147,8 +149,7 @@ class ScoresTab(SessionTab):
         participant_id = self.current_participant_id()
         if participant_id is None or self.info is None:
             return None
-        module = self.store.module_by_slug(self.info.module_slug, self.info.language)
-        questions = self.store.questions(module.id) if module else []
+        questions = self.store.session_questions(self.info.id)
         if not questions or len(questions) != self.info.quiz_size:
             self.show_error(_("The module's quiz is no longer the one this session started with. Type the scores "
                               "in instead."))
@@ -158,6 +159,7 @@ class ScoresTab(SessionTab):
         runner.participant_id = participant_id
         return runner
 
+    @guarded
     def run_quiz(self, phase: str) -> None:
         runner = self.quiz_runner(phase)
         if runner is not None and runner.exec() == QDialog.DialogCode.Accepted and self.save_quiz(runner):

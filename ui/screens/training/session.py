@@ -3,6 +3,7 @@ quiz and feedback, and summary tabs."""
 
 from __future__ import annotations
 
+import dataclasses
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
 
@@ -12,7 +13,7 @@ from ui.dialogs.session_dialog import SessionDialog
 from ui.icons import icon
 from ui.screens.base import Screen
 from ui.screens.training.attendance import AttendanceTab
-from ui.screens.training.base import TrainingContext, error_text, language_name
+from ui.screens.training.base import TrainingContext, error_text, guarded, language_name
 from ui.screens.training.overview import session_dates
 from ui.screens.training.printing import DocumentPrinter, file_name
 from ui.screens.training.register import RegisterTab
@@ -33,6 +34,7 @@ DOCUMENTS = {
 class SessionScreen(Screen):
     open_module_requested = Signal(str)
     message = Signal(str)
+    gone = Signal()  # the session shown no longer exists (deleted, or its creation undone)
 
     def __init__(self, context: TrainingContext, parent=None) -> None:
         super().__init__(parent)
@@ -144,6 +146,8 @@ class SessionScreen(Screen):
         try:
             self.info = self.store.training_session(self.info.id)
         except TrainingError:
+            self.info = None
+            self.gone.emit()
             return
         info = self.info
         self.title.setText(info.module_title)
@@ -154,12 +158,14 @@ class SessionScreen(Screen):
         self._update_buttons()
 
     def _tab_changed(self) -> None:
-        self.info = self.store.training_session(self.info.id)
+        # A tab saved an edit: it already shows it (refilling it now would close the cell being typed in).
+        self.info = self.store.training_session(self.info.id) if self.info else None
 
     def _update_buttons(self) -> None:
         self.save_button.setEnabled(not self.printer.busy)
         self.print_button.setEnabled(not self.printer.busy)
 
+    @guarded
     def _open_module(self) -> None:
         module = self.store.module_by_slug(self.info.module_slug, self.info.language)
         if module is None:
@@ -167,6 +173,7 @@ class SessionScreen(Screen):
         else:
             self.open_module_requested.emit(module.id)
 
+    @guarded
     def edit_session(self) -> None:
         if self.info is None:
             return
@@ -200,6 +207,7 @@ class SessionScreen(Screen):
         module = self.store.module_by_slug(info.module_slug, info.language)
         if module is None:
             raise TrainingError("unknown_module")
+        module = dataclasses.replace(module, pass_mark=info.pass_mark)  # the session's pass mark counts
         questions = self.store.questions(module.id)
         if kind == "quiz":
             return report.quiz_sheet_html(module, questions, info)
@@ -220,6 +228,7 @@ class SessionScreen(Screen):
 
         return summarise(self.info, self.store.participants(self.info.id)).certificates
 
+    @guarded
     def save_document(self, kind: str, path=None) -> bool:
         if self.info is None or not self._can_print(kind):
             return False
@@ -229,6 +238,7 @@ class SessionScreen(Screen):
         name = file_name(translate_to(self.info.language, label), self.info.module_title, self.info.place)
         return self.printer.save_pdf(lambda: self.document_html(kind), name, landscape=landscape, path=path)
 
+    @guarded
     def print_document(self, kind: str) -> bool:
         if self.info is None or not self._can_print(kind):
             return False

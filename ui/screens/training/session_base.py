@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel
+from contextlib import contextmanager
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QTableWidget
 
 from companion.training.store import SessionInfo, TrainingError, TrainingStore
 from ui.screens.base import Screen
@@ -56,3 +58,22 @@ class SessionTab(Screen):
 
     def tab_title(self) -> str:
         raise NotImplementedError
+
+
+@contextmanager
+def refilling(table: QTableWidget, id_role=Qt.ItemDataRole.UserRole, id_column: int = 0):
+    """Refill a table without firing edits, keeping the current cell on the same participant and
+    column, so typing scores or ticking days with the keyboard goes on where it was."""
+    row, column = table.currentRow(), table.currentColumn()
+    item = table.item(row, id_column) if row >= 0 else None
+    participant_id = item.data(id_role) if item else None
+    table.blockSignals(True)
+    try:
+        yield
+    finally:
+        table.blockSignals(False)
+    for new_row in range(table.rowCount()):
+        cell = table.item(new_row, id_column)
+        if cell is not None and cell.data(id_role) == participant_id:
+            table.setCurrentCell(new_row, max(column, 0))
+            return

@@ -79,6 +79,7 @@ def upgrade() -> None:
         sa.Column("place", sa.String(300), nullable=False),
         sa.Column("trainer", sa.String(300), nullable=False),
         sa.Column("quiz_size", sa.Integer(), nullable=False),
+        sa.Column("quiz_fingerprint", sa.String(64), nullable=False),
         sa.Column("pass_mark", sa.Integer(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("deleted", sa.Boolean(), nullable=False),
