@@ -300,3 +300,37 @@ def test_escape_on_the_quiz_result_keeps_the_score(launch, qtbot):
     QTimer.singleShot(50, answer_then_escape)
     scores.pre_button.click()
     assert window.training.participants(session_id)[0].pre_score == len(questions)
+
+
+def test_a_trainer_writes_a_module_of_their_own(launch, qtbot):
+    window = launch("fr").window
+    window.go(Location("training"))
+
+    def name_it():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ModuleDialog)
+        dialog.accept()  # no title: refused in French, the dialog stays open
+        assert dialog.isVisible() and dialog.error.text() == "Saisissez un titre."
+        dialog.title.setText("Accueil des nouveaux agents")
+        dialog.accept()
+    QTimer.singleShot(50, name_it)
+    window.training_screen.new_module_button.click()
+    screen = window.module_screen
+    assert screen.module.title == "Accueil des nouveaux agents" and screen.module.language == "fr"
+    assert screen.lessons.count() == 1
+
+    def write_question():
+        dialog = QApplication.activeModalWidget()
+        dialog.question.setText("Qui inscrit les familles ?")
+        dialog.choices.setPlainText("L'agent d'inscription")  # one choice only: refused
+        dialog.accept()
+        assert dialog.isVisible() and "2 à 6 choix" in dialog.error.text()
+        dialog.choices.setPlainText("L'agent d'inscription\nLe médecin\nLe payeur")
+        dialog.answer.setCurrentIndex(0)
+        dialog.explanation.setText("C'est son rôle.")
+        dialog.accept()
+    QTimer.singleShot(50, write_question)
+    screen.tabs.setCurrentIndex(1)
+    screen.add_question_button.click()
+    [question] = window.training.questions(screen.module.id)
+    assert question.choices[question.answer - 1] == "L'agent d'inscription"

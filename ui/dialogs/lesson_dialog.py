@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
-                               QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QSpinBox
 
 from companion.i18n import _, ngettext
 from companion.training.slides import split_slides
 from companion.training.store import LessonRow
-from ui.screens.training.base import ERROR_STYLE
+from ui.dialogs.form_dialog import FormDialog
 
 
-class LessonDialog(QDialog):
+class LessonDialog(FormDialog):
     def __init__(self, lesson: LessonRow, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("lessonDialog")
+        super().__init__("lessonDialog", parent)
         self.setWindowTitle(_("Edit lesson"))
         self.resize(760, 600)
         self.title = QLineEdit(lesson.title)
@@ -40,26 +38,11 @@ class LessonDialog(QDialog):
         help_text.setWordWrap(True)
         self.slide_count = QLabel()
         self.slide_count.setObjectName("lessonSlideCount")
-        self.error = QLabel()
-        self.error.setObjectName("lessonDialogError")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
         form = QFormLayout()
         form.addRow(_("&Title:"), self.title)
         form.addRow(_("&Summary:"), self.summary)
         form.addRow(_("&Minutes:"), self.minutes)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("lessonDialogOk")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(help_text)
-        layout.addWidget(self.body, 1)
-        layout.addWidget(self.slide_count)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.lay_out(form, help_text, self.body, self.slide_count, stretch=self.body)
         self._count()
         self._original = self.values()
 
@@ -92,9 +75,6 @@ class LessonDialog(QDialog):
                 return
         super().reject()
 
-    def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
 
     def values(self) -> dict:
         return {"title": self.title.text(), "summary": self.summary.text(), "minutes": self.minutes.value(),

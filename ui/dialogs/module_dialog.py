@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox
 
 from companion.i18n import SUPPORTED_LANGUAGES, _, current_language
 from companion.training.store import ModuleSummary
-from ui.screens.training.base import ERROR_STYLE, language_name
+from ui.dialogs.form_dialog import FormDialog
+from ui.screens.training.base import language_name
 
 
-class ModuleDialog(QDialog):
+class ModuleDialog(FormDialog):
     def __init__(self, module: ModuleSummary | None = None, copy_of: ModuleSummary | None = None,
                  parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("moduleDialog")
+        super().__init__("moduleDialog", parent)
         self.setMinimumWidth(480)
         if copy_of is not None:
             self.setWindowTitle(_("Copy a module to adapt it"))
@@ -47,11 +46,6 @@ class ModuleDialog(QDialog):
         self.pass_mark.setRange(0, 100)
         self.pass_mark.setSuffix(" %")
         self.pass_mark.setAccessibleName(_("Pass mark"))
-        self.error = QLabel()
-        self.error.setObjectName("moduleDialogError")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
         form = QFormLayout()
         form.addRow(_("&Title:"), self.title)
         if copy_of is not None:
@@ -73,14 +67,7 @@ class ModuleDialog(QDialog):
             form.addRow(_("&Audience:"), self.audience)
             form.addRow(_("&Duration:"), self.duration)
             form.addRow(_("Pass &mark:"), self.pass_mark)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("moduleDialogOk")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.lay_out(form)
 
     def accept(self) -> None:
         if not self.title.text().strip():
@@ -89,6 +76,8 @@ class ModuleDialog(QDialog):
             return
         super().accept()
 
-    def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+
+    def values(self) -> dict:
+        """The module's details as edited (an existing module)."""
+        return {"title": self.title.text(), "summary": self.summary.toPlainText(), "audience": self.audience.text(),
+                "duration_minutes": self.duration.value(), "pass_mark": self.pass_mark.value()}

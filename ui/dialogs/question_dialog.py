@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPlainTextEdit
 
 from companion.i18n import _
 from companion.training.store import QuestionRow
-from ui.screens.training.base import ERROR_STYLE
+from ui.dialogs.form_dialog import FormDialog
 
 
 def choice_letter(index: int) -> str:
     return chr(ord("A") + index)
 
 
-class QuestionDialog(QDialog):
+class QuestionDialog(FormDialog):
     def __init__(self, question: QuestionRow | None = None, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("questionDialog")
+        super().__init__("questionDialog", parent)
         self.setWindowTitle(_("New question") if question is None else _("Edit question"))
         self.setMinimumWidth(520)
         self.question = QLineEdit(question.question if question else "")
@@ -36,24 +34,12 @@ class QuestionDialog(QDialog):
         self.explanation = QLineEdit(question.explanation if question else "")
         self.explanation.setObjectName("questionExplanation")
         self.explanation.setAccessibleName(_("Explanation"))
-        self.error = QLabel()
-        self.error.setObjectName("questionDialogError")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
         form = QFormLayout()
         form.addRow(_("&Question:"), self.question)
         form.addRow(_("&Choices:"), self.choices)
         form.addRow(_("&Right answer:"), self.answer)
         form.addRow(_("&Explanation:"), self.explanation)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("questionDialogOk")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.lay_out(form)
         self._fill_answers()
         if question:
             self.answer.setCurrentIndex(question.answer - 1)
@@ -69,9 +55,6 @@ class QuestionDialog(QDialog):
         if 0 <= chosen < self.answer.count():
             self.answer.setCurrentIndex(chosen)
 
-    def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
 
     def values(self) -> dict:
         return {"question": self.question.text(), "choices": self.choice_list(),

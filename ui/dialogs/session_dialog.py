@@ -5,21 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox
 
 from companion.i18n import SUPPORTED_LANGUAGES, _, current_language
 from companion.training.store import MAX_DAYS, ModuleSummary, SessionInfo
-from ui.screens.training.base import ERROR_STYLE, language_name
+from ui.dialogs.form_dialog import FormDialog
+from ui.screens.training.base import language_name
 
 
-class SessionDialog(QDialog):
+class SessionDialog(FormDialog):
     """``modules`` to choose from for a new session; ``session`` to edit an existing one."""
 
     def __init__(self, modules: list[ModuleSummary] | None = None, session: SessionInfo | None = None,
                  chosen_module: str | None = None, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("sessionDialog")
+        super().__init__("sessionDialog", parent)
         self.setWindowTitle(_("New training session") if session is None else _("Session details"))
         self.setMinimumWidth(500)
         # The language of the session picks the module's version in that language.
@@ -73,11 +72,6 @@ class SessionDialog(QDialog):
         self.notes.setAccessibleName(_("Notes"))
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(80)
-        self.error = QLabel()
-        self.error.setObjectName("sessionDialogError")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
 
         form = QFormLayout()
         if session is None:
@@ -96,16 +90,7 @@ class SessionDialog(QDialog):
         form.addRow(_("&Notes:"), self.notes)
         hint = QLabel(_("Handouts, sheets and certificates are printed in the language of the session."))
         hint.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("sessionDialogOk")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        if session is None:
-            layout.addWidget(hint)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.lay_out(form, *([hint] if session is None else []))
 
     def _current_slug(self) -> str | None:
         module = next((m for m in self._modules if m.id == self.module.currentData()), None)
@@ -130,9 +115,6 @@ class SessionDialog(QDialog):
             return
         super().accept()
 
-    def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
 
     def module_id(self) -> str | None:
         return self.module.currentData()

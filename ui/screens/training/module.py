@@ -7,7 +7,7 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from companion.i18n import _, ngettext
 from companion.training.store import LessonRow, ModuleSummary, QuestionRow, TrainingError
@@ -272,18 +272,10 @@ class ModuleScreen(Screen):
             return
         module_id = self.module.id
         dialog = ModuleDialog(module=self.module, parent=self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            values = {"title": dialog.title.text(), "summary": dialog.summary.toPlainText(),
-                      "audience": dialog.audience.text(), "duration_minutes": dialog.duration.value(),
-                      "pass_mark": dialog.pass_mark.value()}
-            try:
-                save_edit(self.context.undo_stack, _("Edit module"),
-                          lambda changed: self.store.update_module(module_id, **changed), values, self.refresh)
-            except TrainingError as error:
-                dialog.show_error(error_text(error))
-                continue
+        if dialog.run_until_saved(lambda: save_edit(
+                self.context.undo_stack, _("Edit module"),
+                lambda changed: self.store.update_module(module_id, **changed), dialog.values(), self.refresh)):
             self.refresh()
-            return
 
     # --- lessons ---------------------------------------------------------------------------------------
 
@@ -338,15 +330,10 @@ class ModuleScreen(Screen):
         if lesson is None or not self._editable():
             return
         dialog = LessonDialog(lesson, self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                save_edit(self.context.undo_stack, _("Edit lesson"),
-                          lambda values: self.store.update_lesson(lesson.id, **values), dialog.values(), self.refresh)
-            except TrainingError as error:
-                dialog.show_error(error_text(error))
-                continue
+        if dialog.run_until_saved(lambda: save_edit(
+                self.context.undo_stack, _("Edit lesson"),
+                lambda values: self.store.update_lesson(lesson.id, **values), dialog.values(), self.refresh)):
             self.refresh()
-            return
 
     @guarded
     def move_lesson(self, offset: int) -> None:
@@ -377,18 +364,13 @@ class ModuleScreen(Screen):
     def add_question(self) -> None:
         if not self._editable():
             return
-        dialog = QuestionDialog(parent=self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                question_id = self.store.add_question(self.module.id, **dialog.values())
-            except TrainingError as error:
-                dialog.show_error(error_text(error))
-                continue
+        dialog, added = QuestionDialog(parent=self), []
+        if dialog.run_until_saved(lambda: added.append(self.store.add_question(self.module.id, **dialog.values()))):
+            question_id = added[0]
             self.context.undo_stack.push(UndoableAction(
                 _("Add question"), lambda: self.store.set_question_deleted(question_id, False),
                 lambda: self.store.set_question_deleted(question_id, True), self.refresh))
             self.refresh()
-            return
 
     @guarded
     def edit_question(self) -> None:
@@ -396,16 +378,10 @@ class ModuleScreen(Screen):
         if question is None or not self._editable():
             return
         dialog = QuestionDialog(question, self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                save_edit(self.context.undo_stack, _("Edit question"),
-                          lambda values: self.store.update_question(question.id, **values), dialog.values(),
-                          self.refresh)
-            except TrainingError as error:
-                dialog.show_error(error_text(error))
-                continue
+        if dialog.run_until_saved(lambda: save_edit(
+                self.context.undo_stack, _("Edit question"),
+                lambda values: self.store.update_question(question.id, **values), dialog.values(), self.refresh)):
             self.refresh()
-            return
 
     @guarded
     def remove_question(self) -> None:

@@ -6,14 +6,14 @@ import datetime as dt
 import html
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout
 
 from companion.i18n import SUPPORTED_LANGUAGES, _, current_language, format_date, ngettext
-from companion.training.store import ModuleSummary, SessionInfo, TrainingError
+from companion.training.store import ModuleSummary, SessionInfo
 from ui.dialogs.module_dialog import ModuleDialog
 from ui.dialogs.session_dialog import SessionDialog
 from ui.screens.base import Screen
-from ui.screens.training.base import TrainingContext, error_text, language_name, make_button
+from ui.screens.training.base import TrainingContext, language_name, make_button
 from ui.undo import UndoableAction
 from ui.widgets.rich_list import KEY_ROLE, RichList
 
@@ -205,36 +205,29 @@ class TrainingScreen(Screen):
     # --- modules ---------------------------------------------------------------------------------
 
     def new_module(self) -> str | None:
-        dialog = ModuleDialog(parent=self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                module_id = self.store.create_module(dialog.language.currentData(), dialog.title.text(),
-                                                     dialog.summary.toPlainText(), dialog.audience.text())
-            except TrainingError as error:
-                dialog.show_error(error_text(error))
-                continue
-            self.store.add_lesson(module_id, _("Introduction"))
-            self._push_module_created(_("New module"), module_id)
-            self.open_module_requested.emit(module_id)
-            return module_id
-        return None
+        dialog, created = ModuleDialog(parent=self), []
+        if not dialog.run_until_saved(lambda: created.append(self.store.create_module(
+                dialog.language.currentData(), dialog.title.text(), dialog.summary.toPlainText(),
+                dialog.audience.text()))):
+            return None
+        module_id = created[0]
+        self.store.add_lesson(module_id, _("Introduction"))
+        self._push_module_created(_("New module"), module_id)
+        self.open_module_requested.emit(module_id)
+        return module_id
 
     def copy_module(self, module_id: str | None = None) -> str | None:
         module_id = module_id or self.current_module_id()
         if not module_id:
             return None
-        dialog = ModuleDialog(copy_of=self.store.module(module_id), parent=self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                copy_id = self.store.copy_module(module_id, dialog.title.text())
-            except TrainingError as error:
-                dialog.show_error(error_text(error))
-                continue
-            self._push_module_created(_("Copy module"), copy_id)
-            self.message.emit(_("Your copy is ready to change; the original is unchanged."))
-            self.open_module_requested.emit(copy_id)
-            return copy_id
-        return None
+        dialog, copied = ModuleDialog(copy_of=self.store.module(module_id), parent=self), []
+        if not dialog.run_until_saved(lambda: copied.append(self.store.copy_module(module_id, dialog.title.text()))):
+            return None
+        copy_id = copied[0]
+        self._push_module_created(_("Copy module"), copy_id)
+        self.message.emit(_("Your copy is ready to change; the original is unchanged."))
+        self.open_module_requested.emit(copy_id)
+        return copy_id
 
     def _push_module_created(self, text: str, module_id: str) -> None:
         self.context.undo_stack.push(UndoableAction(
@@ -260,19 +253,17 @@ class TrainingScreen(Screen):
 
     def new_session(self, module_id: str | None = None) -> str | None:
         dialog = SessionDialog(self.store.modules(), chosen_module=module_id or self.current_module_id(), parent=self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                session_id = self.store.create_session(dialog.module_id(), **dialog.values())
-            except TrainingError as error:
-                dialog.show_error(error_text(error))
-                continue
-            self.context.undo_stack.push(UndoableAction(
-                _("New session"), lambda: self.store.set_session_deleted(session_id, False),
-                lambda: self.store.set_session_deleted(session_id, True), self.refresh))
-            self.refresh()
-            self.open_session_requested.emit(session_id)
-            return session_id
-        return None
+        created = []
+        if not dialog.run_until_saved(lambda: created.append(self.store.create_session(dialog.module_id(),
+                                                                                       **dialog.values()))):
+            return None
+        session_id = created[0]
+        self.context.undo_stack.push(UndoableAction(
+            _("New session"), lambda: self.store.set_session_deleted(session_id, False),
+            lambda: self.store.set_session_deleted(session_id, True), self.refresh))
+        self.refresh()
+        self.open_session_requested.emit(session_id)
+        return session_id
 
     def delete_session(self) -> None:
         session_id = self.current_session_id()

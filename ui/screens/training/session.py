@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
 
 from companion.i18n import N_, _
 from companion.training.store import SessionInfo, TrainingError
@@ -13,7 +13,7 @@ from ui.dialogs.session_dialog import SessionDialog
 from ui.icons import icon
 from ui.screens.base import Screen
 from ui.screens.training.attendance import AttendanceTab
-from ui.screens.training.base import TrainingContext, error_text, guarded, language_name
+from ui.screens.training.base import TrainingContext, guarded, language_name
 from ui.screens.training.overview import session_dates
 from ui.screens.training.printing import DocumentPrinter, file_name
 from ui.screens.training.register import RegisterTab
@@ -179,16 +179,11 @@ class SessionScreen(Screen):
             return
         session_id = self.info.id
         dialog = SessionDialog(session=self.info, parent=self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                save_edit(self.context.undo_stack, _("Edit session"),
-                          lambda values: self.store.update_session(session_id, **values), dialog.values(editing=True),
-                          self.refresh)
-            except TrainingError as error:
-                dialog.show_error(error_text(error))
-                continue
+        if dialog.run_until_saved(lambda: save_edit(
+                self.context.undo_stack, _("Edit session"),
+                lambda values: self.store.update_session(session_id, **values), dialog.values(editing=True),
+                self.refresh)):
             self.refresh()
-            return
 
     # --- documents ---------------------------------------------------------------------------------
 
