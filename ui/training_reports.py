@@ -24,7 +24,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from companion.config import bundled_image
 from companion.i18n import _
-from companion.training.report import LANDSCAPE_META, ONE_PAGE_EACH_META, PAGE_BREAK
+from companion.printable import PAGE_BREAK
+from companion.training.report import LANDSCAPE_META, ONE_PAGE_EACH_META
 from ui.reports import build_document, page_layout, pdf_bytes, write_file
 
 # A picture fits in this box, in 1/96 inch (the unit of sizes in the HTML): the text is about

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +29,7 @@ from companion.pilot.feasibility import READINGS, Readiness, readiness
 from companion.pilot.progress import Progress, checklist_progress, is_overdue
 from companion.pilot.store import READINESS, CaseRow, ItemRow, LineRow, PilotStore, ProjectInfo
 from companion.pilot.templates import ChecklistTemplate, FeasibilityTemplate, Templates
+from companion.printable import PAGE_BREAK, esc, facts_table, multiline, nowrap, table
 
 # The same words as the checklist screen (one msgid, one translation).
 STATUS_LABELS = {"todo": N_("To do"), "in_progress": N_("In progress"), "done": N_("Done"),
@@ -109,14 +109,6 @@ def collect(store: PilotStore, templates: Templates, project_id: str, today: dt.
 
 # --- Formatting helpers --------------------------------------------------------------------------------
 
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _multiline(text: str) -> str:
-    return "<br/>".join(_esc(line) for line in text.strip().splitlines())
-
-
 def _date(value: dt.date | None, language: str, fmt: str = "medium") -> str:
     return babel_format_date(value, format=fmt, locale=language) if value else ""
 
@@ -143,11 +135,6 @@ def _years(years, language: str) -> str:
             runs.append([year])
     return ", ".join(_number(r[0], language) if len(r) == 1 else
                      f"{_number(r[0], language)}–{_number(r[-1], language)}" for r in runs)
-
-
-def _nowrap(text: str) -> str:
-    """Escaped, with spaces that never break (money and short figures stay on one line)."""
-    return _esc(text).replace(" ", "&nbsp;")
 
 
 def _section_titles(template: ChecklistTemplate | None, language: str) -> dict[str, str]:
@@ -220,97 +207,56 @@ p { margin-top: 3px; margin-bottom: 3px; }
 .reading { font-weight: bold; }
 .section { font-weight: bold; margin-top: 10px; }
 """
-PAGE_BREAK = '<p style="page-break-before: always; margin: 0px;"></p>'
-
-
-TABLE = ('<table width="100%" border="1" cellspacing="0" cellpadding="4" '
-         'style="border-collapse: collapse; border-color: #9a9a9a; border-style: solid; '
-         'margin-top: 4px; margin-bottom: 10px;">')
-HEADER_STYLE = 'style="background-color: #e6edf5; color: #202020;"'
-LABEL_STYLE = 'style="background-color: #f4f6f8; font-weight: bold;"'
-
-
-def _table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset(), widths: list[int] | None = None,
-           total_rows: set[int] = frozenset(), caption: str = "") -> str:
-    """A bordered table; cells are HTML already (escape before); ``numeric`` columns align right.
-    ``caption`` is a title row inside the header, so a title never sits alone at the foot of a
-    page and is repeated with the headers on the next one.
-    (QTextDocument applies table borders from inline styles, not from class rules.)"""
-    def cell(tag: str, index: int, content: str, bold: bool = False) -> str:
-        align = "right" if index in numeric else "left"
-        width = f' width="{widths[index]}%"' if widths else ""
-        style = f" {HEADER_STYLE}" if tag == "th" else (' style="font-weight: bold; background-color: #f4f6f8;"'
-                                                        if bold else "")
-        return f'<{tag} align="{align}" valign="top"{width}{style}>{content}</{tag}>'
-    out = [TABLE, "<thead>"]
-    if caption:
-        out.append(f'<tr><td colspan="{len(headers)}" style="background-color: #ffffff; border-style: none;">'
-                   f"{caption}</td></tr>")
-    out.append("<tr>" + "".join(cell("th", i, h) for i, h in enumerate(headers)) + "</tr></thead>")
-    for number, row in enumerate(rows):
-        out.append("<tr>" + "".join(cell("td", i, c, number in total_rows) for i, c in enumerate(row)) + "</tr>")
-    out.append("</table>")
-    return "\n".join(out)
-
-
-def _facts(rows: list[tuple[str, str]]) -> str:
-    """A two-column table of labels and values (values are HTML already)."""
-    out = [TABLE]
-    for label, value in rows:
-        out.append(f'<tr><td width="40%" valign="top" {LABEL_STYLE}>{_esc(label)}</td>'
-                   f'<td valign="top">{value}</td></tr>')
-    out.append("</table>")
-    return "\n".join(out)
 
 
 def _title_page(data: ReportData, language: str) -> str:
     project = data.project
     facts = [
-        (_("Country"), _esc(project.country) or "–"),
-        (_("Scheme"), _esc(project.scheme) or "–"),
-        (_("Currency"), _esc(project.currency)),
-        (_("Start date"), _esc(_date(project.start_date, language, "long")) or "–"),
-        (_("Team"), _esc(", ".join(project.team)) or "–"),
-        (_("Date of this report"), _esc(_date(data.today, language, "long"))),
+        (_("Country"), esc(project.country) or "–"),
+        (_("Scheme"), esc(project.scheme) or "–"),
+        (_("Currency"), esc(project.currency)),
+        (_("Start date"), esc(_date(project.start_date, language, "long")) or "–"),
+        (_("Team"), esc(", ".join(project.team)) or "–"),
+        (_("Date of this report"), esc(_date(data.today, language, "long"))),
     ]
     lead = _("Checklist status, feasibility assessment and costed business case, for decision-makers.")
     credit = _("Prepared with the openIMIS Implementer Companion.")
     contents = [_("Executive summary"), _("1. Checklist status"), _("2. Feasibility assessment"),
                 _("3. Costed business case")]
-    return (f'<p class="kicker">{_esc(_("openIMIS pilot project report"))}</p>\n'
-            f"<h1>{_esc(project.name)}</h1>\n"
-            f'<p class="lead" style="margin-bottom: 18px;">{_esc(lead)}</p>\n'
-            + _facts(facts) + "\n"
-            + f'<h3 style="margin-top: 28px;">{_esc(_("In this report"))}</h3>\n'
-            + "<ul>" + "".join(f"<li>{_esc(c)}</li>" for c in contents) + "</ul>\n"
-            + f'<p class="note" style="margin-top: 28px;">{_esc(credit)}</p>')
+    return (f'<p class="kicker">{esc(_("openIMIS pilot project report"))}</p>\n'
+            f"<h1>{esc(project.name)}</h1>\n"
+            f'<p class="lead" style="margin-bottom: 18px;">{esc(lead)}</p>\n'
+            + facts_table(facts) + "\n"
+            + f'<h3 style="margin-top: 28px;">{esc(_("In this report"))}</h3>\n'
+            + "<ul>" + "".join(f"<li>{esc(c)}</li>" for c in contents) + "</ul>\n"
+            + f'<p class="note" style="margin-top: 28px;">{esc(credit)}</p>')
 
 
 def _summary(data: ReportData, language: str) -> str:
-    out = [f"<h2>{_esc(_('Executive summary'))}</h2>"]
+    out = [f"<h2>{esc(_('Executive summary'))}</h2>"]
     rows: list[tuple[str, str]] = []
     for checklist in data.checklists:
         late = sum(1 for item in checklist.items if is_overdue(item, data.today))
-        text = _esc(_progress_text(checklist.overall, language))
+        text = esc(_progress_text(checklist.overall, language))
         if late:
             overdue = _("{count} overdue").format(count=_number(late, language))
-            text += f' <span class="overdue">{_esc(overdue)}</span>'
+            text += f' <span class="overdue">{esc(overdue)}</span>'
         rows.append((_checklist_title(checklist, language), text))
     result = data.readiness
     if result.overall is None:
-        reading = _esc(_(READINGS[result.reading]))
+        reading = esc(_(READINGS[result.reading]))
     else:
-        reading = _esc(_("{score} out of 5 ({percent}): {reading}").format(
+        reading = esc(_("{score} out of 5 ({percent}): {reading}").format(
             score=_score(result.overall, language),
             percent=format_percent(Decimal(str(round(result.percent, 1))) / 100, language, 0),
             reading=_(READINGS[result.reading])))
     rows.append((_("Feasibility readiness"), f'<span class="reading">{reading}</span>'))
     if data.result is None:
-        rows.append((_("Business case"), _esc(_("The business case cannot be computed yet: check its figures."))))
+        rows.append((_("Business case"), esc(_("The business case cannot be computed yet: check its figures."))))
     else:
         summary = ("tco", "tco_usd", "npv", "per_insuree", "break_even")
-        rows.extend((label, _nowrap(value)) for key, label, value in headline_figures(data, language) if key in summary)
-    out.append(_facts(rows))
+        rows.extend((label, nowrap(value)) for key, label, value in headline_figures(data, language) if key in summary)
+    out.append(facts_table(rows))
     late = []
     for checklist in data.checklists:
         titles = _item_titles(checklist.template, language)
@@ -318,71 +264,71 @@ def _summary(data: ReportData, language: str) -> str:
                  for item in checklist.items if is_overdue(item, data.today)]
     if late:
         late.sort(key=lambda entry: entry[0])
-        out.append(f"<h3>{_esc(_('Overdue items'))}</h3>")
-        lines = [_esc(_("{title} — due {date}").format(title=title, date=_date(due, language)))
-                 + (f" ({_esc(owner)})" if owner else "") for due, title, owner in late[:10]]
+        out.append(f"<h3>{esc(_('Overdue items'))}</h3>")
+        lines = [esc(_("{title} — due {date}").format(title=title, date=_date(due, language)))
+                 + (f" ({esc(owner)})" if owner else "") for due, title, owner in late[:10]]
         if len(late) > 10:
-            lines.append(_esc(_("and {count} more").format(count=_number(len(late) - 10, language))))
+            lines.append(esc(_("and {count} more").format(count=_number(len(late) - 10, language))))
         out.append("<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>")
     if result.weak_dimensions:
         template = data.feasibility_template
         names = [template.dimension(d).title.get(language) if template.dimension(d) else d
                  for d in result.weak_dimensions]
-        out.append(f"<h3>{_esc(_('Weakest feasibility dimensions'))}</h3>")
-        out.append("<p>" + _esc(", ".join(names)) + "</p>")
+        out.append(f"<h3>{esc(_('Weakest feasibility dimensions'))}</h3>")
+        out.append("<p>" + esc(", ".join(names)) + "</p>")
     if data.recommendation.strip():
-        out.append(f"<h3>{_esc(_('Recommendation'))}</h3>")
-        out.append(f"<p>{_multiline(data.recommendation)}</p>")
+        out.append(f"<h3>{esc(_('Recommendation'))}</h3>")
+        out.append(f"<p>{multiline(data.recommendation)}</p>")
     return "\n".join(out)
 
 
 def _checklists(data: ReportData, language: str) -> str:
-    out = [f"<h2>{_esc(_('1. Checklist status'))}</h2>"]
+    out = [f"<h2>{esc(_('1. Checklist status'))}</h2>"]
     for checklist in data.checklists:
-        out.append(f"<h3>{_esc(_checklist_title(checklist, language))} — "
-                   f"{_esc(_progress_text(checklist.overall, language))}</h3>")
+        out.append(f"<h3>{esc(_checklist_title(checklist, language))} — "
+                   f"{esc(_progress_text(checklist.overall, language))}</h3>")
         sections = _section_titles(checklist.template, language)
         titles = _item_titles(checklist.template, language)
         for progress in checklist.sections:
             items = [i for i in checklist.items if i.section_key == progress.key]
-            caption = (f"<b>{_esc(sections.get(progress.key, progress.key))}</b> · "
-                       f"{_esc(_progress_text(progress, language))}")
+            caption = (f"<b>{esc(sections.get(progress.key, progress.key))}</b> · "
+                       f"{esc(_progress_text(progress, language))}")
             rows = []
             for item in items:
-                due = _esc(_date(item.due_date, language))
+                due = esc(_date(item.due_date, language))
                 if is_overdue(item, data.today):
-                    due += f' <span class="overdue">{_esc(_("overdue"))}</span>'
-                rows.append([_esc(titles.get(item.item_key, item.item_key)),
-                             _esc(_(STATUS_LABELS.get(item.status, item.status))), _esc(item.owner), due])
-            out.append(_table([_esc(_("Item")), _esc(_("Status")), _esc(_("Owner")), _esc(_("Due date"))], rows,
+                    due += f' <span class="overdue">{esc(_("overdue"))}</span>'
+                rows.append([esc(titles.get(item.item_key, item.item_key)),
+                             esc(_(STATUS_LABELS.get(item.status, item.status))), esc(item.owner), due])
+            out.append(table([esc(_("Item")), esc(_("Status")), esc(_("Owner")), esc(_("Due date"))], rows,
                               widths=[50, 16, 18, 16], caption=caption))
     return "\n".join(out)
 
 
 def _feasibility(data: ReportData, language: str, charts: dict[str, str]) -> str:
     template, result = data.feasibility_template, data.readiness
-    out = [f"<h2>{_esc(_('2. Feasibility assessment'))}</h2>"]
+    out = [f"<h2>{esc(_('2. Feasibility assessment'))}</h2>"]
     if result.overall is None:
-        out.append(f'<p class="reading">{_esc(_(READINGS[result.reading]))}</p>')
+        out.append(f'<p class="reading">{esc(_(READINGS[result.reading]))}</p>')
     else:
-        out.append('<p class="reading">' + _esc(_("Overall readiness: {score} out of 5 — {reading}").format(
+        out.append('<p class="reading">' + esc(_("Overall readiness: {score} out of 5 — {reading}").format(
             score=_score(result.overall, language), reading=_(READINGS[result.reading]))) + "</p>")
     if result.weak_dimensions:
         names = [template.dimension(d).title.get(language) if template.dimension(d) else d
                  for d in result.weak_dimensions]
-        out.append("<p>" + _esc(_("Weakest dimensions: {names}.").format(names=", ".join(names))) + "</p>")
+        out.append("<p>" + esc(_("Weakest dimensions: {names}.").format(names=", ".join(names))) + "</p>")
     rows = []
     for score in result.dimensions:
         dimension = template.dimension(score.dimension_id)
-        rows.append([_esc(dimension.title.get(language) if dimension else score.dimension_id),
-                     _esc(_number(score.weight, language)),
-                     _esc(_("{scored} of {total}").format(scored=_number(score.scored, language),
+        rows.append([esc(dimension.title.get(language) if dimension else score.dimension_id),
+                     esc(_number(score.weight, language)),
+                     esc(_("{scored} of {total}").format(scored=_number(score.scored, language),
                                                           total=_number(score.criteria, language))),
-                     _esc(_score(score.score, language))])
-    out.append(_table([_esc(_("Dimension")), _esc(_("Weight")), _esc(_("Criteria scored")),
-                       _esc(_("Score (1–5)"))], rows, numeric={1, 2, 3}, widths=[52, 12, 18, 18]))
+                     esc(_score(score.score, language))])
+    out.append(table([esc(_("Dimension")), esc(_("Weight")), esc(_("Criteria scored")),
+                       esc(_("Score (1–5)"))], rows, numeric={1, 2, 3}, widths=[52, 12, 18, 18]))
     if charts.get(READINESS_CHART):
-        out.append(f'<p align="center"><img src="{_esc(charts[READINESS_CHART])}"/></p>')
+        out.append(f'<p align="center"><img src="{esc(charts[READINESS_CHART])}"/></p>')
     notes = [n for n in data.notes if n.evidence.strip() or n.risk.strip()]
     if notes:
         criteria = {c.id: (d, c) for d in template.dimensions for c in d.criteria}
@@ -392,97 +338,97 @@ def _feasibility(data: ReportData, language: str, charts: dict[str, str]) -> str
         for note in notes:
             entry = criteria.get(note.criterion_id)
             name = entry[1].title.get(language) if entry else note.criterion_id
-            rows.append([_esc(name), _esc("–" if note.score is None else _number(note.score, language)),
-                         _multiline(note.evidence), _multiline(note.risk)])
-        out.append(f"<h3>{_esc(_('Evidence and risks'))}</h3>")
-        out.append(_table([_esc(_("Criterion")), _esc(_("Score")), _esc(_("Evidence")), _esc(_("Risk"))], rows,
+            rows.append([esc(name), esc("–" if note.score is None else _number(note.score, language)),
+                         multiline(note.evidence), multiline(note.risk)])
+        out.append(f"<h3>{esc(_('Evidence and risks'))}</h3>")
+        out.append(table([esc(_("Criterion")), esc(_("Score")), esc(_("Evidence")), esc(_("Risk"))], rows,
                           numeric={1}, widths=[30, 10, 30, 30]))
-    out.append(f"<h3>{_esc(_('Recommendation'))}</h3>")
-    out.append(f"<p>{_multiline(data.recommendation)}</p>" if data.recommendation.strip()
-               else f'<p class="note">{_esc(_("No recommendation written yet."))}</p>')
+    out.append(f"<h3>{esc(_('Recommendation'))}</h3>")
+    out.append(f"<p>{multiline(data.recommendation)}</p>" if data.recommendation.strip()
+               else f'<p class="note">{esc(_("No recommendation written yet."))}</p>')
     return "\n".join(out)
 
 
 def _business_case(data: ReportData, language: str, charts: dict[str, str]) -> str:
     case, result = data.case, data.result
     currency = data.project.currency
-    out = [f"<h2>{_esc(_('3. Costed business case'))}</h2>"]
+    out = [f"<h2>{esc(_('3. Costed business case'))}</h2>"]
     try:
         rate_text = format_percent(Decimal(case.discount_rate), language)
     except ArithmeticError:
         rate_text = str(case.discount_rate)
     usd_rate = _usd_rate(data)
     assumptions = [
-        (_("Horizon"), _esc(_("{years} years").format(years=_number(case.horizon_years, language)))),
-        (_("Discount rate"), _esc(rate_text)),
-        (_("Number of insurees"), _esc(_number(case.insurees, language))),
-        (_("Currency"), _esc(currency)),
+        (_("Horizon"), esc(_("{years} years").format(years=_number(case.horizon_years, language)))),
+        (_("Discount rate"), esc(rate_text)),
+        (_("Number of insurees"), esc(_number(case.insurees, language))),
+        (_("Currency"), esc(currency)),
     ]
     if usd_rate is not None:
-        assumptions.append((_("Exchange rate"), _esc(_("{amount} per US dollar").format(
+        assumptions.append((_("Exchange rate"), esc(_("{amount} per US dollar").format(
             amount=format_money(usd_rate, currency, language)))))
-    out.append(f"<h3>{_esc(_('Assumptions'))}</h3>")
-    out.append(_facts(assumptions))
+    out.append(f"<h3>{esc(_('Assumptions'))}</h3>")
+    out.append(facts_table(assumptions))
 
     for side, title in (("cost", _("Cost lines")), ("benefit", _("Benefit lines"))):
         lines = [line for line in data.lines if line.side == side]
-        out.append(f"<h3>{_esc(title)}</h3>")
+        out.append(f"<h3>{esc(title)}</h3>")
         if not lines:
-            out.append(f'<p class="note">{_esc(_("None."))}</p>')
+            out.append(f'<p class="note">{esc(_("None."))}</p>')
             continue
         rows = []
         for line in lines:
-            category = (f"{_esc(_category(line.category))}<br/>"
-                        f'<span style="color: #555555;">{_esc(_(KIND_LABELS.get(line.kind, line.kind)))}</span>')
-            rows.append([category, _esc(line.description),
-                         _nowrap(_amount_text(line.unit_cost, currency, language, money=True)),
-                         _nowrap(_amount_text(line.quantity, currency, language)),
-                         _nowrap(_years(line.years, language))])
-        out.append(_table([_esc(_("Category")), _esc(_("Description")), _esc(_("Unit cost")), _esc(_("Quantity")),
-                           _esc(_("Years"))], rows, numeric={2, 3}, widths=[20, 41, 16, 14, 9]))
+            category = (f"{esc(_category(line.category))}<br/>"
+                        f'<span style="color: #555555;">{esc(_(KIND_LABELS.get(line.kind, line.kind)))}</span>')
+            rows.append([category, esc(line.description),
+                         nowrap(_amount_text(line.unit_cost, currency, language, money=True)),
+                         nowrap(_amount_text(line.quantity, currency, language)),
+                         nowrap(_years(line.years, language))])
+        out.append(table([esc(_("Category")), esc(_("Description")), esc(_("Unit cost")), esc(_("Quantity")),
+                           esc(_("Years"))], rows, numeric={2, 3}, widths=[20, 41, 16, 14, 9]))
 
     if result is None:
-        out.append(f'<p class="overdue">{_esc(_("The business case cannot be computed yet: check its figures."))}</p>')
+        out.append(f'<p class="overdue">{esc(_("The business case cannot be computed yet: check its figures."))}</p>')
         return "\n".join(out)
 
-    out.append(f"<h3>{_esc(_('Totals per year'))}</h3>")
-    money = lambda amount: _nowrap(format_money(amount, currency, language))  # noqa: E731
-    rows = [[_esc(_("Year {year}").format(year=_number(year, language))), money(result.cost_by_year[year]),
+    out.append(f"<h3>{esc(_('Totals per year'))}</h3>")
+    money = lambda amount: nowrap(format_money(amount, currency, language))  # noqa: E731
+    rows = [[esc(_("Year {year}").format(year=_number(year, language))), money(result.cost_by_year[year]),
              money(result.benefit_by_year[year]), money(result.net_by_year[year]),
              money(result.cumulative_net_by_year[year])] for year in result.years]
-    rows.append([_esc(_("Total")), money(result.total_cost), money(result.total_benefit), money(result.net_benefit),
+    rows.append([esc(_("Total")), money(result.total_cost), money(result.total_benefit), money(result.net_benefit),
                  ""])
-    out.append(_table([_esc(_("Year")), _esc(_("Costs")), _esc(_("Benefits")), _esc(_("Net benefit")),
-                       _esc(_("Cumulative net benefit"))], rows, numeric={1, 2, 3, 4}, total_rows={len(rows) - 1}))
+    out.append(table([esc(_("Year")), esc(_("Costs")), esc(_("Benefits")), esc(_("Net benefit")),
+                       esc(_("Cumulative net benefit"))], rows, numeric={1, 2, 3, 4}, total_rows={len(rows) - 1}))
     if charts.get(COST_CHART):
-        out.append(f'<p align="center"><img src="{_esc(charts[COST_CHART])}"/></p>')
+        out.append(f'<p align="center"><img src="{esc(charts[COST_CHART])}"/></p>')
 
     categories = [(c, v) for c, v in result.cost_by_category.items() if v]
     if categories:
-        out.append(f"<h3>{_esc(_('Costs by category'))}</h3>")
-        rows = [[_esc(_category(c)), money(v),
-                 _esc(format_percent(v / result.total_cost, language, 0) if result.total_cost else "")]
+        out.append(f"<h3>{esc(_('Costs by category'))}</h3>")
+        rows = [[esc(_category(c)), money(v),
+                 esc(format_percent(v / result.total_cost, language, 0) if result.total_cost else "")]
                 for c, v in sorted(categories, key=lambda cv: -cv[1])]
-        out.append(_table([_esc(_("Category")), _esc(_("Total over the horizon")), _esc(_("Share"))], rows,
+        out.append(table([esc(_("Category")), esc(_("Total over the horizon")), esc(_("Share"))], rows,
                           numeric={1, 2}, widths=[50, 30, 20]))
 
-    out.append(f"<h3>{_esc(_('Headline figures'))}</h3>")
-    out.append(_facts([(label, _nowrap(value)) for _key, label, value in headline_figures(data, language)]))
+    out.append(f"<h3>{esc(_('Headline figures'))}</h3>")
+    out.append(facts_table([(label, nowrap(value)) for _key, label, value in headline_figures(data, language)]))
 
     if result.sensitivity:
-        out.append(f"<h3>{_esc(_('Sensitivity'))}</h3>")
-        out.append("<p>" + _esc(_("What the headline figures become when the largest cost drivers change.")) + "</p>")
+        out.append(f"<h3>{esc(_('Sensitivity'))}</h3>")
+        out.append("<p>" + esc(_("What the headline figures become when the largest cost drivers change.")) + "</p>")
         rows = []
         for row in result.sensitivity:
             change = format_percent(row.change, language, 0)
             if row.change > 0:
                 change = "+" + change
-            rows.append([_esc(_category(row.category)), _esc(change), money(row.total_cost), money(row.npv),
+            rows.append([esc(_category(row.category)), esc(change), money(row.total_cost), money(row.npv),
                          money(row.cost_per_insuree_per_year)])
-        out.append(_table([_esc(_("Cost driver")), _esc(_("Change")), _esc(_("TCO")), _esc(_("NPV")),
-                           _esc(_("Cost per insuree per year"))], rows, numeric={1, 2, 3, 4},
+        out.append(table([esc(_("Cost driver")), esc(_("Change")), esc(_("TCO")), esc(_("NPV")),
+                           esc(_("Cost per insuree per year"))], rows, numeric={1, 2, 3, 4},
                           widths=[28, 12, 20, 20, 20]))
-    out.append('<p class="note">' + _esc(_(
+    out.append('<p class="note">' + esc(_(
         "Method: amounts are counted in the years each line applies to; the total cost of ownership is not "
         "discounted; the net present value discounts each year at its end; figures are rounded to the cent "
         "(half to even) and shown with the currency's usual decimals.")) + "</p>")
@@ -510,7 +456,7 @@ def render_html(data: ReportData, language: str, charts: dict[str, str] | None =
     """The report for ``data`` (see :func:`report_html`)."""
     language = supported_language(language)
     charts = charts or {}
-    title = _esc(_("Report: {name}").format(name=data.project.name))
+    title = esc(_("Report: {name}").format(name=data.project.name))
     parts = [
         _title_page(data, language),
         PAGE_BREAK, _summary(data, language),

@@ -19,7 +19,6 @@ one page, as a certificate is: shrunk if it would not fit, centred, with no page
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 import re
 from typing import Sequence
@@ -29,6 +28,8 @@ from babel.numbers import format_decimal, format_percent
 
 from companion.content.render import render_markdown
 from companion.i18n import N_, Translator, supported_language
+from companion.printable import (HEADER_STYLE, LABEL_STYLE, PAGE_BREAK, TABLE, esc, facts_table, multiline, nowrap,
+                                 table)
 from companion.training.importer import NOTES_HEADING
 from companion.training.results import SessionSummary, earns_certificate, percent
 from companion.training.store import LessonRow, ModuleSummary, ParticipantRow, QuestionRow, SessionInfo
@@ -68,12 +69,6 @@ blockquote { margin-left: 14px; color: #404040; }
 .question { font-size: 11pt; }
 .line { font-size: 11pt; margin-top: 10px; margin-bottom: 6px; }
 """
-PAGE_BREAK = '<p style="page-break-before: always; margin: 0px;"></p>'
-BORDER = "border-collapse: collapse; border-color: #9a9a9a; border-style: solid;"
-TABLE = (f'<table width="100%" border="1" cellspacing="0" cellpadding="4" style="{BORDER} '
-         'margin-top: 4px; margin-bottom: 10px;">')
-HEADER_STYLE = 'style="background-color: #e6edf5; color: #202020; font-weight: bold;"'
-LABEL_STYLE = 'style="background-color: #f4f6f8; font-weight: bold;"'
 SLIDE_BOX = ('<table width="100%" border="1" cellspacing="0" cellpadding="12" '
              'style="border-collapse: collapse; border-color: #1f4e79; border-style: solid; margin-top: 0px; '
              'margin-bottom: 4px;">')
@@ -81,23 +76,10 @@ SLIDE_BOX = ('<table width="100%" border="1" cellspacing="0" cellpadding="12" '
 
 # --- Formatting helpers ---------------------------------------------------------------------------------
 
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _nowrap(text: str) -> str:
-    """Escaped, with spaces that never break (a phone number stays on one line)."""
-    return _esc(text).replace(" ", "&nbsp;")
-
-
 def _tag(tag: str, text: str, css_class: str = "") -> str:
     """``<tag class="...">text</tag>``, the text escaped."""
     attribute = f' class="{css_class}"' if css_class else ""
-    return f"<{tag}{attribute}>{_esc(text)}</{tag}>"
-
-
-def _multiline(text: str) -> str:
-    return "<br/>".join(_esc(line) for line in text.strip().splitlines())
+    return f"<{tag}{attribute}>{esc(text)}</{tag}>"
 
 
 def _number(value: int | float, language: str) -> str:
@@ -138,37 +120,9 @@ def _letter(index: int) -> str:
     return LETTERS[index] if index < len(LETTERS) else str(index + 1)
 
 
-def _table(headers: list[str], rows: list[list[str]], widths: list[int] | None = None,
-           numeric: frozenset[int] | set[int] = frozenset(), padding: int = 4, width: int = 100) -> str:
-    """A bordered table; headers and cells are HTML already (escape before).
-    (QTextDocument applies table borders from inline styles, not from class rules.)"""
-    def cell(tag: str, index: int, content: str) -> str:
-        align = "right" if index in numeric else "left"
-        width = f' width="{widths[index]}%"' if widths else ""
-        style = f" {HEADER_STYLE}" if tag == "th" else ""
-        return f'<{tag} align="{align}" valign="top"{width}{style}>{content}</{tag}>'
-    table = TABLE.replace('cellpadding="4"', f'cellpadding="{padding}"').replace('width="100%"', f'width="{width}%"')
-    out = [table, "<thead><tr>"
-           + "".join(cell("th", i, h) for i, h in enumerate(headers)) + "</tr></thead>"]
-    for row in rows:
-        out.append("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>")
-    out.append("</table>")
-    return "\n".join(out)
-
-
-def _facts(rows: list[tuple[str, str]], label_width: int = 30) -> str:
-    """A two-column table of labels and values (values are HTML already)."""
-    out = [TABLE]
-    for label, value in rows:
-        out.append(f'<tr><td width="{label_width}%" valign="top" {LABEL_STYLE}>{_esc(label)}</td>'
-                   f'<td valign="top">{value}</td></tr>')
-    out.append("</table>")
-    return "\n".join(out)
-
-
 def _document(title: str, language: str, parts: list[str], *meta: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="{language}"><head><meta charset="utf-8"/>{"".join(meta)}'
-            f"<title>{_esc(title)}</title><style>{STYLE}</style></head>\n<body>\n"
+            f"<title>{esc(title)}</title><style>{STYLE}</style></head>\n<body>\n"
             + "\n".join(parts) + "\n</body></html>\n")
 
 
@@ -198,21 +152,21 @@ def handout_html(module: ModuleSummary, lesson: LessonRow, style: str = "slides"
     meta = [_minutes(lesson.minutes, language, tr)]
     if module.audience.strip():
         meta.append(tr(N_("For: {audience}")).format(audience=module.audience.strip()))
-    parts = [f'<p class="kicker">{_esc(module.title)}</p>', f"<h1>{_esc(lesson.title)}</h1>"]
+    parts = [f'<p class="kicker">{esc(module.title)}</p>', f"<h1>{esc(lesson.title)}</h1>"]
     if lesson.summary.strip():
-        parts.append(f'<p class="lead">{_esc(lesson.summary.strip())}</p>')
-    parts.append(f'<p class="meta">{" · ".join(_esc(m) for m in meta)}</p>')
+        parts.append(f'<p class="lead">{esc(lesson.summary.strip())}</p>')
+    parts.append(f'<p class="meta">{" · ".join(esc(m) for m in meta)}</p>')
     slides = lesson.slides
     if not slides:
         parts.append(_tag("p", tr(N_("This lesson has no slides yet.")), "note"))
     elif style == "slides":
-        notes_label = _esc(tr(NOTES_HEADING))
+        notes_label = esc(tr(NOTES_HEADING))
         for index, slide in enumerate(slides):
             if index and index % SLIDES_PER_PAGE == 0:
                 parts.append(PAGE_BREAK)
             number = tr(N_("Slide {number} of {total}")).format(number=_number(index + 1, language),
                                                                  total=_number(len(slides), language))
-            parts.append(f'<p class="slide-number">{_esc(number)}</p>')
+            parts.append(f'<p class="slide-number">{esc(number)}</p>')
             parts.append(f"{SLIDE_BOX}<tr><td>{_markdown(slide.body_markdown)}</td></tr></table>")
             if slide.notes_markdown.strip():
                 parts.append(f'<p class="notes-label">{notes_label}</p>')
@@ -235,22 +189,22 @@ def quiz_sheet_html(module: ModuleSummary, questions: Sequence[QuestionRow], ses
     parts = [_tag("p", module.title, "kicker"), _tag("h1", tr(N_("Quiz")))]
     if session is not None:
         facts = [_dates(session, language, tr)] + ([session.place] if session.place.strip() else [])
-        parts.append(f'<p class="meta">{" · ".join(_esc(f) for f in facts)}</p>')
+        parts.append(f'<p class="meta">{" · ".join(esc(f) for f in facts)}</p>')
     blank = "_" * 46
     short = "_" * 18
-    name, date = _esc(tr(N_("Name:"))), _esc(tr(N_("Date:")))
+    name, date = esc(tr(N_("Name:"))), esc(tr(N_("Date:")))
     parts.append(f'<p class="line">{name} {blank}&nbsp;&nbsp;&nbsp;{date} {short}</p>')
     gap = "&nbsp;" * 6
-    pre, post = _esc(tr(N_("Pre-quiz (before the training)"))), _esc(tr(N_("Post-quiz (after the training)")))
+    pre, post = esc(tr(N_("Pre-quiz (before the training)"))), esc(tr(N_("Post-quiz (after the training)")))
     parts.append(f'<p class="line">{BALLOT_BOX} {pre}{gap}{BALLOT_BOX} {post}</p>')
     parts.append(_tag("p", tr(N_("Tick one answer for each question.")), "meta"))
     for number, question in enumerate(questions, start=1):
         # A table per question, so wrapped lines hang under the text, not under the number.
         rows = [f'<tr><td width="5%" valign="top"><b>{_number(number, language)}.</b></td>'
-                f'<td colspan="3" valign="top" style="padding-bottom: 3px;">{_esc(question.question)}</td></tr>']
+                f'<td colspan="3" valign="top" style="padding-bottom: 3px;">{esc(question.question)}</td></tr>']
         rows += [f'<tr><td></td><td width="4%" valign="top">{BALLOT_BOX}</td>'
                  f'<td width="4%" valign="top"><b>{_letter(index)}.</b></td>'
-                 f'<td width="87%" valign="top">{_esc(choice)}</td></tr>'
+                 f'<td width="87%" valign="top">{esc(choice)}</td></tr>'
                  for index, choice in enumerate(question.choices)]
         parts.append('<table class="question" width="100%" border="0" cellspacing="0" cellpadding="1" '
                      'style="margin-top: 10px;">' + "".join(rows) + "</table>")
@@ -259,7 +213,7 @@ def quiz_sheet_html(module: ModuleSummary, questions: Sequence[QuestionRow], ses
     else:
         score = tr(N_("For the trainer: {blank} right answers out of {total}")).format(
             blank="______", total=_number(len(questions), language))
-        parts.append(f'<p class="line" style="margin-top: 22px;">{_esc(score)}</p>')
+        parts.append(f'<p class="line" style="margin-top: 22px;">{esc(score)}</p>')
     return _document(tr(N_("Quiz")) + " – " + module.title, language, parts)
 
 
@@ -270,7 +224,7 @@ def answer_key_html(module: ModuleSummary, questions: Sequence[QuestionRow]) -> 
     parts = [_tag("p", module.title, "kicker"), _tag("h1", tr(N_("Quiz answer key")))]
     if questions:
         needed = math.ceil(module.pass_mark * len(questions) / 100)
-        parts.append('<p class="meta">' + _esc(tr(N_(
+        parts.append('<p class="meta">' + esc(tr(N_(
             "Pass mark: {percent}, that is {needed} right answers out of {total}.")).format(
             percent=_percent(module.pass_mark, language), needed=_number(needed, language),
             total=_number(len(questions), language))) + "</p>")
@@ -278,11 +232,11 @@ def answer_key_html(module: ModuleSummary, questions: Sequence[QuestionRow]) -> 
     for number, question in enumerate(questions, start=1):
         index = question.answer - 1
         choice = question.choices[index] if 0 <= index < len(question.choices) else ""
-        rows.append([_number(number, language), _esc(question.question),
-                     f"<b>{_letter(index)}.</b> {_esc(choice)}", _esc(question.explanation)])
+        rows.append([_number(number, language), esc(question.question),
+                     f"<b>{_letter(index)}.</b> {esc(choice)}", esc(question.explanation)])
     if rows:
-        parts.append(_table([_esc(tr(N_("No."))), _esc(tr(N_("Question"))), _esc(tr(N_("Right answer"))),
-                             _esc(tr(N_("Why")))], rows, widths=[7, 35, 27, 31], padding=5))
+        parts.append(table([esc(tr(N_("No."))), esc(tr(N_("Question"))), esc(tr(N_("Right answer"))),
+                             esc(tr(N_("Why")))], rows, widths=[7, 35, 27, 31], padding=5))
     else:
         parts.append(_tag("p", tr(NO_QUESTIONS), "note"))
     return _document(tr(N_("Quiz answer key")) + " – " + module.title, language, parts)
@@ -291,10 +245,10 @@ def answer_key_html(module: ModuleSummary, questions: Sequence[QuestionRow]) -> 
 # --- Attendance sheet ----------------------------------------------------------------------------------------
 
 def _session_facts(info: SessionInfo, language: str, tr: Translator) -> list[tuple[str, str]]:
-    return [(tr(N_("Module")), _esc(info.module_title)),
-            (tr(N_("Place")), _esc(info.place) or "–"),
-            (tr(N_("Dates")), _esc(_dates(info, language, tr))),
-            (tr(N_("Trainer")), _esc(info.trainer) or "–")]
+    return [(tr(N_("Module")), esc(info.module_title)),
+            (tr(N_("Place")), esc(info.place) or "–"),
+            (tr(N_("Dates")), esc(_dates(info, language, tr))),
+            (tr(N_("Trainer")), esc(info.trainer) or "–")]
 
 
 def _sex(value: str, tr: Translator) -> str:
@@ -311,9 +265,9 @@ def attendance_sheet_html(session: SessionInfo, participants: Sequence[Participa
     heading = (_tag("h1", tr(N_("Attendance sheet")))
                # the session's facts in two rows of label, value, label, value
                + TABLE.replace("margin-bottom: 10px", "margin-bottom: 6px")
-               + "".join(f'<tr><td width="10%" {LABEL_STYLE}>{_esc(facts[i][0])}</td>'
+               + "".join(f'<tr><td width="10%" {LABEL_STYLE}>{esc(facts[i][0])}</td>'
                          f'<td width="40%">{facts[i][1]}</td>'
-                         f'<td width="10%" {LABEL_STYLE}>{_esc(facts[i + 1][0])}</td>'
+                         f'<td width="10%" {LABEL_STYLE}>{esc(facts[i + 1][0])}</td>'
                          f'<td width="40%">{facts[i + 1][1]}</td></tr>' for i in (0, 2))
                + "</table>"
                + _tag("p", tr(CONSENT_NOTE), "note"))
@@ -332,13 +286,13 @@ def attendance_sheet_html(session: SessionInfo, participants: Sequence[Participa
         day_widths = [day_width] * (len(days) - 1) + [100 - sum(fixed) - day_width * (len(days) - 1)]
         headers = [tr(N_("No.")), tr(N_("Name")), tr(N_("Organisation")), tr(N_("Role")), tr(N_("Sex")),
                    tr(N_("Phone or email"))]
-        head = "".join(f'<th align="left" valign="bottom" width="{w}%" {HEADER_STYLE}>{_esc(h)}</th>'
+        head = "".join(f'<th align="left" valign="bottom" width="{w}%" {HEADER_STYLE}>{esc(h)}</th>'
                        for h, w in zip(headers, fixed))
         day_label = tr(N_("Day {number}"))
         head += "".join(
             f'<th align="center" valign="bottom" width="{width}%" {HEADER_STYLE}>'
-            f'{_esc(day_label.format(number=_number(day + 1, language)))}<br/>'
-            f'<span style="font-weight: normal;">{_esc(_day(session.day_date(day), language))}</span></th>'
+            f'{esc(day_label.format(number=_number(day + 1, language)))}<br/>'
+            f'<span style="font-weight: normal;">{esc(_day(session.day_date(day), language))}</span></th>'
             for day, width in zip(days, day_widths))
         rows = [TABLE, f"<thead><tr>{head}</tr></thead>"]
         for number, person in enumerate(people, start=1):
@@ -346,8 +300,8 @@ def attendance_sheet_html(session: SessionInfo, participants: Sequence[Participa
                 cells = [_number(number, language)] + [""] * 5
             else:
                 # Everyone who signs sees the sheet: a contact is printed only with the person's consent.
-                cells = [_number(number, language), _esc(person.name), _esc(person.organisation), _esc(person.role),
-                         _esc(_sex(person.sex, tr)), _nowrap(person.contact if person.consent else "")]
+                cells = [_number(number, language), esc(person.name), esc(person.organisation), esc(person.role),
+                         esc(_sex(person.sex, tr)), nowrap(person.contact if person.consent else "")]
             cells += [""] * len(days)
             rows.append("<tr>" + "".join(f'<td valign="top" style="padding-top: 9px; padding-bottom: 9px; '
                                          f'font-size: {size};">{c or "&nbsp;"}</td>' for c in cells) + "</tr>")
@@ -367,40 +321,40 @@ def session_report_html(session: SessionInfo, participants: Sequence[Participant
     n = lambda value: _number(value, language)  # noqa: E731
     parts = [_tag("p", tr(N_("Training session report")), "kicker"), _tag("h1", session.module_title)]
     facts = _session_facts(session, language, tr)[1:]
-    facts.append((tr(N_("Participants")), _esc(n(summary.participants))))
-    parts.append(_facts(facts))
+    facts.append((tr(N_("Participants")), esc(n(summary.participants))))
+    parts.append(facts_table(facts))
     if session.notes.strip():
-        parts.append(f"<p>{_multiline(session.notes)}</p>")
+        parts.append(f"<p>{multiline(session.notes)}</p>")
 
     parts.append(_tag("h2", tr(N_("Attendance"))))
-    rows = [[_esc(tr(N_("Day {number}")).format(number=n(day + 1))), _esc(_date(session.day_date(day), language)),
-             _esc(tr(N_("{present} of {total}")).format(present=n(present), total=n(summary.participants)))]
+    rows = [[esc(tr(N_("Day {number}")).format(number=n(day + 1))), esc(_date(session.day_date(day), language)),
+             esc(tr(N_("{present} of {total}")).format(present=n(present), total=n(summary.participants)))]
             for day, present in enumerate(summary.present_per_day)]
-    parts.append(_table([_esc(tr(N_("Day"))), _esc(tr(N_("Date"))), _esc(tr(N_("Participants present")))], rows,
+    parts.append(table([esc(tr(N_("Day"))), esc(tr(N_("Date"))), esc(tr(N_("Participants present")))], rows,
                         widths=[20, 45, 35]))
     rate = None if summary.attendance_rate is None else summary.attendance_rate * 100
-    parts.append(_facts([
-        (tr(N_("Attendance rate")), _esc(_percent(rate, language))),
-        (tr(N_("Present every day")), _esc(tr(N_("{present} of {total}")).format(
+    parts.append(facts_table([
+        (tr(N_("Attendance rate")), esc(_percent(rate, language))),
+        (tr(N_("Present every day")), esc(tr(N_("{present} of {total}")).format(
             present=n(summary.attended_every_day), total=n(summary.participants)))),
-        (tr(N_("Women")), _esc(n(summary.women))),
-        (tr(N_("Men")), _esc(n(summary.men))),
+        (tr(N_("Women")), esc(n(summary.women))),
+        (tr(N_("Men")), esc(n(summary.men))),
     ]))
 
     parts.append(_tag("h2", tr(N_("Quiz results"))))
     gain = "–" if summary.average_gain is None else tr(N_("{points} points ({count} took both quizzes)")).format(
         points=_points(summary.average_gain, language), count=n(summary.with_both_scores))
-    parts.append(_facts([
-        (tr(N_("Questions in the quiz")), _esc(n(session.quiz_size))),
-        (tr(N_("Pre-quiz average")), _esc(_percent(summary.pre_average, language))),
-        (tr(N_("Post-quiz average")), _esc(_percent(summary.post_average, language))),
-        (tr(N_("Average gain")), _esc(gain)),
-        (tr(N_("Pass mark")), _esc(_percent(session.pass_mark, language))),
-        (tr(N_("Passed the post-quiz")), _esc(tr(N_("{passed} of {total}")).format(
+    parts.append(facts_table([
+        (tr(N_("Questions in the quiz")), esc(n(session.quiz_size))),
+        (tr(N_("Pre-quiz average")), esc(_percent(summary.pre_average, language))),
+        (tr(N_("Post-quiz average")), esc(_percent(summary.post_average, language))),
+        (tr(N_("Average gain")), esc(gain)),
+        (tr(N_("Pass mark")), esc(_percent(session.pass_mark, language))),
+        (tr(N_("Passed the post-quiz")), esc(tr(N_("{passed} of {total}")).format(
             passed=n(summary.passed), total=n(summary.participants)))),
-        (tr(N_("Certificates")), _esc(n(summary.certificates))),
+        (tr(N_("Certificates")), esc(n(summary.certificates))),
     ]))
-    parts.append('<p class="note">' + _esc(tr(N_(
+    parts.append('<p class="note">' + esc(tr(N_(
         "A certificate goes to each participant present every day whose post-quiz score reaches the pass mark. "
         "The gain is the difference between the post-quiz and the pre-quiz, in percentage points.")))
         + "</p>")
@@ -411,33 +365,33 @@ def session_report_html(session: SessionInfo, participants: Sequence[Participant
     else:
         average = tr(N_("Average rating: {average} out of 5")).format(
             average=format_decimal(round(summary.rating_average, 1), format="0.0", locale=language))
-        parts.append(f"<p><b>{_esc(average)}</b></p>")
+        parts.append(f"<p><b>{esc(average)}</b></p>")
         # One row: how many gave each number of stars, five first (two rows never split by a page).
         stars = [f'{"★" * value}<span style="color: #9a9a9a;">{"☆" * (5 - value)}</span>' for value in range(5, 0, -1)]
-        headers = [_esc(tr(N_("Rating")))] + stars
-        counts = [_esc(tr(N_("Participants")))] + [_esc(n(summary.ratings[value - 1])) for value in range(5, 0, -1)]
-        parts.append(_table(headers, [counts], widths=[25, 15, 15, 15, 15, 15], numeric={1, 2, 3, 4, 5}))
+        headers = [esc(tr(N_("Rating")))] + stars
+        counts = [esc(tr(N_("Participants")))] + [esc(n(summary.ratings[value - 1])) for value in range(5, 0, -1)]
+        parts.append(table(headers, [counts], widths=[25, 15, 15, 15, 15, 15], numeric={1, 2, 3, 4, 5}))
     if summary.comments:
         parts.append(_tag("h3", tr(N_("Comments"))))
         items = []
         for _name, rating, comment in summary.comments:
             given = f' <span style="color: #555555;">({"★" * rating})</span>' if rating else ""
-            items.append(f"<li>{_multiline(comment)}{given}</li>")
+            items.append(f"<li>{multiline(comment)}{given}</li>")
         parts.append("<ul>" + "".join(items) + "</ul>")
 
     parts.append(_tag("h2", tr(N_("Participants"))))
-    yes, no = _esc(tr(N_("yes"))), _esc(tr(N_("no")))
+    yes, no = esc(tr(N_("yes"))), esc(tr(N_("no")))
     rows = []
     for person in participants:
         present = sum(1 for day in person.present if day)
-        rows.append([_esc(person.name), _esc(person.organisation),
-                     _esc(tr(N_("{present} of {total}")).format(present=n(present), total=n(session.days))),
-                     _esc(_percent(percent(person.pre_score, session.quiz_size), language)),
-                     _esc(_percent(percent(person.post_score, session.quiz_size), language)),
+        rows.append([esc(person.name), esc(person.organisation),
+                     esc(tr(N_("{present} of {total}")).format(present=n(present), total=n(session.days))),
+                     esc(_percent(percent(person.pre_score, session.quiz_size), language)),
+                     esc(_percent(percent(person.post_score, session.quiz_size), language)),
                      f"<b>{yes}</b>" if earns_certificate(person, session) else no])
     if rows:
-        parts.append(_table([_esc(tr(N_("Name"))), _esc(tr(N_("Organisation"))), _esc(tr(N_("Days present"))),
-                             _esc(tr(N_("Pre-quiz"))), _esc(tr(N_("Post-quiz"))), _esc(tr(N_("Certificate")))],
+        parts.append(table([esc(tr(N_("Name"))), esc(tr(N_("Organisation"))), esc(tr(N_("Days present"))),
+                             esc(tr(N_("Pre-quiz"))), esc(tr(N_("Post-quiz"))), esc(tr(N_("Certificate")))],
                             rows, widths=[26, 26, 13, 10, 10, 15], numeric={2, 3, 4}))
     else:
         parts.append(_tag("p", tr(N_("No participants were registered.")), "meta"))
@@ -469,29 +423,29 @@ def certificates_html(session: SessionInfo, participants: Sequence[ParticipantRo
     # The text area of a landscape page is about 625 px (1/96 inch) high: the spacing below
     # fills most of it and leaves room for a name or a title on two lines.
     signature = ('<table width="100%" border="0" cellspacing="0" cellpadding="0" style="margin-top: 64px;"><tr>'
-                 f'<td width="40%" align="center" valign="bottom"><span style="font-size: 11pt;">{_esc(issued)}</span>'
-                 f'<br/>{line}<br/><span style="color: #555555;">{_esc(date_label)}</span></td>'
+                 f'<td width="40%" align="center" valign="bottom"><span style="font-size: 11pt;">{esc(issued)}</span>'
+                 f'<br/>{line}<br/><span style="color: #555555;">{esc(date_label)}</span></td>'
                  '<td width="20%"></td>'
                  f'<td width="40%" align="center" valign="bottom"><span style="font-size: 11pt;">&nbsp;</span>'
-                 f'<br/>{line}<br/><span style="color: #555555;">{_esc(signed_by)}</span></td>'
+                 f'<br/>{line}<br/><span style="color: #555555;">{esc(signed_by)}</span></td>'
                  "</tr></table>")
     centred = '<p align="center" style="{style}">{text}</p>'.format
     pages = []
     for person in earners:
         content = [
-            centred(style="font-size: 12pt; color: #555555; margin-top: 26px;", text=_esc(tr(N_("openIMIS training")))),
+            centred(style="font-size: 12pt; color: #555555; margin-top: 26px;", text=esc(tr(N_("openIMIS training")))),
             centred(style="font-size: 30pt; color: #1f4e79; font-weight: bold; margin-top: 12px; margin-bottom: 36px;",
-                    text=_esc(tr(N_("Certificate of attendance")))),
-            centred(style="font-size: 13pt;", text=_esc(tr(N_("This certifies that")))),
+                    text=esc(tr(N_("Certificate of attendance")))),
+            centred(style="font-size: 13pt;", text=esc(tr(N_("This certifies that")))),
             centred(style="font-size: 28pt; font-weight: bold; margin-top: 20px; margin-bottom: 4px;",
-                    text=_esc(person.name)),
-            centred(style="font-size: 12pt; color: #555555; margin-top: 0px;", text=_esc(person.organisation))
+                    text=esc(person.name)),
+            centred(style="font-size: 12pt; color: #555555; margin-top: 0px;", text=esc(person.organisation))
             if person.organisation.strip() else "",
-            centred(style="font-size: 13pt; margin-top: 28px;", text=_esc(tr(N_("has attended the training")))),
+            centred(style="font-size: 13pt; margin-top: 28px;", text=esc(tr(N_("has attended the training")))),
             centred(style="font-size: 18pt; color: #1f4e79; font-weight: bold; margin-top: 8px; margin-bottom: 8px;",
-                    text=_esc(session.module_title)),
-            centred(style="font-size: 13pt;", text=_esc(" ".join(filter(None, [when, where])))),
-            centred(style="font-size: 13pt;", text=_esc(tr(N_("and passed its final quiz."))))
+                    text=esc(session.module_title)),
+            centred(style="font-size: 13pt;", text=esc(" ".join(filter(None, [when, where])))),
+            centred(style="font-size: 13pt;", text=esc(tr(N_("and passed its final quiz."))))
             if session.quiz_size else "",
             signature,
         ]

@@ -151,6 +151,11 @@ def _module_summary(module: TrainingModule, lessons: int, questions: int) -> Mod
                          questions)
 
 
+def _question_row(row: TrainingQuestion) -> QuestionRow:
+    return QuestionRow(row.id, row.question_key, row.position, row.question, tuple(row.choices or ()), row.answer,
+                       row.explanation)
+
+
 def _session_info(row: TrainingSession, participants: int = 0) -> SessionInfo:
     return SessionInfo(row.id, row.module_slug, row.module_title, row.language, row.start_date, row.days, row.place,
                        row.trainer, row.quiz_size, row.pass_mark, row.notes, participants, row.quiz_fingerprint)
@@ -252,8 +257,7 @@ class TrainingStore:
     def questions(self, module_id: str) -> list[QuestionRow]:
         with self.sessions() as session:
             self._live_module(session, module_id)
-            return [QuestionRow(q.id, q.question_key, q.position, q.question, tuple(q.choices or ()), q.answer,
-                                q.explanation) for q in self._questions(session, module_id)]
+            return [_question_row(row) for row in self._questions(session, module_id)]
 
     def create_module(self, language: str, title: str, summary: str = "", audience: str = "") -> str:
         """A trainer's own module, with one lesson to start from."""
@@ -443,14 +447,14 @@ class TrainingStore:
         """The quiz questions the session started with, or None when its module is gone or its quiz
         has changed since (then scores are typed in from paper)."""
         info = self.training_session(session_id)
-        module = self.module_by_slug(info.module_slug, info.language)
-        if module is None:
-            return None
         with self.sessions() as session:
-            rows = self._questions(session, module.id)
+            module_id = session.scalar(select(TrainingModule.id).where(
+                TrainingModule.slug == info.module_slug, TrainingModule.language == info.language,
+                TrainingModule.deleted.is_(False)))
+            rows = self._questions(session, module_id) if module_id else []
             if not rows or quiz_fingerprint(rows) != info.quiz_fingerprint:
                 return None
-        return self.questions(module.id)
+            return [_question_row(row) for row in rows]
 
     def update_session(self, session_id: str, **values) -> dict:
         values = _check_text(values)
@@ -542,29 +546,32 @@ class TrainingStore:
     def set_attendance(self, participant_id: str, day: int, present: bool) -> bool:
         """Mark one day; returns what it was before (for undo)."""
         with self.sessions.begin() as session:
-            participant = session.get(TrainingParticipant, participant_id)
-            if participant is None or participant.deleted:
-                raise TrainingError("unknown_participant")
-            info = session.get(TrainingSession, participant.session_id)
-            _whole(day, "day", 0, info.days - 1)
-            row = session.scalar(select(TrainingAttendance).where(TrainingAttendance.participant_id == participant_id,
-                                                                  TrainingAttendance.day == day))
-            if row is None:
-                # The same id on every device: two laptops marking the same day merge into one record.
-                row = TrainingAttendance(id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"attendance:{participant_id}:{day}")),
-                                         participant_id=participant_id, day=day, present=False)
-                session.add(row)
-            before = bool(row.present)
-            row.present = bool(present)
-            return before
+            return self._mark(session, participant_id, day, present)
+
+    @staticmethod
+    def _mark(session, participant_id: str, day: int, present: bool) -> bool:
+        participant = session.get(TrainingParticipant, participant_id)
+        if participant is None or participant.deleted:
+            raise TrainingError("unknown_participant")
+        info = session.get(TrainingSession, participant.session_id)
+        _whole(day, "day", 0, info.days - 1)
+        row = session.scalar(select(TrainingAttendance).where(TrainingAttendance.participant_id == participant_id,
+                                                              TrainingAttendance.day == day))
+        if row is None:
+            # The same id on every device: two laptops marking the same day merge into one record.
+            row = TrainingAttendance(id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"attendance:{participant_id}:{day}")),
+                                     participant_id=participant_id, day=day, present=False)
+            session.add(row)
+        before = bool(row.present)
+        row.present = bool(present)
+        return before
 
     def mark_everyone_present(self, session_id: str, day: int) -> list[str]:
-        """Mark every participant present on one day; returns who changed (for undo)."""
-        changed = []
-        for participant in self.participants(session_id):
-            if day < len(participant.present) and not participant.present[day]:
-                self.set_attendance(participant.id, day, True)
-                changed.append(participant.id)
+        """Mark every participant present on one day, in one transaction; returns who changed (for undo)."""
+        changed = [p.id for p in self.participants(session_id) if day < len(p.present) and not p.present[day]]
+        with self.sessions.begin() as session:
+            for participant_id in changed:
+                self._mark(session, participant_id, day, True)
         return changed
 
     # --- helpers -----------------------------------------------------------------------------------

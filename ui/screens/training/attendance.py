@@ -116,7 +116,7 @@ class AttendanceTab(SessionTab):
         if before != present:
             self.context.undo_stack.push(UndoableAction(
                 _("Mark attendance"), lambda: self.store.set_attendance(participant_id, day, present),
-                lambda: self.store.set_attendance(participant_id, day, before), self._refresh_and_notify))
+                lambda: self.store.set_attendance(participant_id, day, before), self.refresh))
         self.refresh()
         self.saved()
 
@@ -135,10 +135,6 @@ class AttendanceTab(SessionTab):
                     self.store.set_attendance(participant_id, day, True)
 
             self.context.undo_stack.push(UndoableAction(_("Mark everyone present"), redo, undo,
-                                                        self._refresh_and_notify))
+                                                        self.refresh))
         self.refresh()
         self.saved()
-
-    def _refresh_and_notify(self) -> None:
-        self.refresh()
-        self.changed.emit()

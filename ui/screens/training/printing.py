@@ -39,7 +39,7 @@ class DocumentPrinter(QObject):
         self.last_folder: Path | None = None
         self.busy = False
 
-    def save_pdf(self, build_html: Callable[[], str], suggested_name: str, landscape: bool = False,
+    def save_pdf(self, build_html: Callable[[], str], suggested_name: str,
                  path: Path | str | None = None) -> bool:
         """Ask where (unless ``path`` is given), then write the PDF in the background."""
         if self.busy:
@@ -67,15 +67,15 @@ class DocumentPrinter(QObject):
         def work(_progress):
             from ui.training_reports import save_pdf
 
-            return save_pdf(html, path, landscape=landscape, title=path.stem)
+            return save_pdf(html, path, title=path.stem)  # the document says if it is landscape
 
         run_in_background(work, on_success=lambda _r: self._done(path), on_failure=lambda e: self._failed(e, path))
         return True
 
-    def print_document(self, build_html: Callable[[], str], landscape: bool = False) -> bool:
+    def print_document(self, build_html: Callable[[], str]) -> bool:
         from ui.training_reports import print_html
 
-        return bool(print_html(build_html(), self._parent, landscape))
+        return bool(print_html(build_html(), self._parent))
 
     def _done(self, path: Path) -> None:
         self._set_busy(False)

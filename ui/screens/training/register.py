@@ -188,7 +188,7 @@ class RegisterTab(SessionTab):
             return None
         self.context.undo_stack.push(UndoableAction(
             _("Add participant"), lambda: self.store.set_participant_deleted(participant_id, False),
-            lambda: self.store.set_participant_deleted(participant_id, True), self._refresh_and_notify))
+            lambda: self.store.set_participant_deleted(participant_id, True), self.refresh))
         for field in (self.new_name, self.new_role, self.new_contact):
             field.clear()  # the organisation is often the same for the next person
         self.new_sex.setCurrentIndex(0)
@@ -207,11 +207,7 @@ class RegisterTab(SessionTab):
         self.store.set_participant_deleted(participant_id, True)
         self.context.undo_stack.push(UndoableAction(
             _("Remove participant"), lambda: self.store.set_participant_deleted(participant_id, True),
-            lambda: self.store.set_participant_deleted(participant_id, False), self._refresh_and_notify))
+            lambda: self.store.set_participant_deleted(participant_id, False), self.refresh))
         self.message.emit(_("“{name}” deleted. Press Ctrl+Z to undo.").format(name=name))
         self.refresh()
         self.saved()
-
-    def _refresh_and_notify(self) -> None:
-        self.refresh()
-        self.changed.emit()

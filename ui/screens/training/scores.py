@@ -61,10 +61,7 @@ class ScoresTab(SessionTab):
 
     def retranslate(self) -> None:
         self.setAccessibleName(_("Quiz scores and feedback"))
-        quiz_size = self.info.quiz_size if self.info else 0
-        self.intro.setText(_("Type each score as the number of right answers out of {quiz_size}, or let the "
-                             "participant take the quiz on this laptop. Feedback is a rating from 1 (poor) to 5 "
-                             "(excellent) and a comment.").format(quiz_size=quiz_size))
+        self._show_intro()
         self.pre_button.setText(_("Take the pre-quiz on this laptop…"))
         self.pre_button.setAccessibleName(_("The selected participant takes the pre-quiz on this laptop"))
         self.post_button.setText(_("Take the post-quiz on this laptop…"))
@@ -76,7 +73,7 @@ class ScoresTab(SessionTab):
     def refresh(self) -> None:
         if self.load_info() is None:
             return
-        self.retranslate()  # the intro names the quiz size
+        self._show_intro()  # it names the quiz size, which the session's details can change
         participants = self.store.participants(self.session_id)
         with refilling(self.table, ID_ROLE, NAME):
             self.table.setRowCount(len(participants))
@@ -93,6 +90,12 @@ class ScoresTab(SessionTab):
                         item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                     self.table.setItem(row, column, item)
         self._update_buttons()
+
+    def _show_intro(self) -> None:
+        quiz_size = self.info.quiz_size if self.info else 0
+        self.intro.setText(_("Type each score as the number of right answers out of {quiz_size}, or let the "
+                             "participant take the quiz on this laptop. Feedback is a rating from 1 (poor) to 5 "
+                             "(excellent) and a comment.").format(quiz_size=quiz_size))
 
     def current_participant_id(self) -> str | None:
         row = self.table.currentRow()
@@ -127,7 +130,7 @@ class ScoresTab(SessionTab):
         try:
             save_edit(self.context.undo_stack, _("Edit scores and feedback"),
                       lambda changed: self.store.update_participant(participant_id, **changed), values,
-                      self._refresh_and_notify)
+                      self.refresh)
         except TrainingError as error:
             self._refused(error)
             return False
@@ -140,9 +143,6 @@ class ScoresTab(SessionTab):
         self.show_error(error)
         QTimer.singleShot(0, self, self.refresh)  # puts back what is stored, once the cell editor has closed
 
-    def _refresh_and_notify(self) -> None:
-        self.refresh()
-        self.changed.emit()
 
     def quiz_runner(self, phase: str) -> QuizRunner | None:
         """The quiz dialog for the selected participant, or None (with a message) when it cannot run."""

@@ -21,13 +21,13 @@ from ui.screens.training.scores import ScoresTab
 from ui.screens.training.summary import SummaryTab
 from ui.undo import save_edit
 
-# The documents a trainer prints for a session: key → (label, landscape).
+# The documents a trainer prints for a session (each says itself whether it is printed landscape).
 DOCUMENTS = {
-    "attendance": (N_("Attendance sheet to sign"), True),
-    "report": (N_("Session report"), False),
-    "certificates": (N_("Certificates of attendance"), True),
-    "quiz": (N_("Blank quiz sheet"), False),
-    "key": (N_("Quiz answer key"), False),
+    "attendance": N_("Attendance sheet to sign"),
+    "report": N_("Session report"),
+    "certificates": N_("Certificates of attendance"),
+    "quiz": N_("Blank quiz sheet"),
+    "key": N_("Quiz answer key"),
 }
 
 
@@ -91,7 +91,6 @@ class SessionScreen(Screen):
         self.tabs.setObjectName("sessionTabs")
         for tab in self.session_tabs():
             self.tabs.addTab(tab, "")
-            tab.changed.connect(self._tab_changed)
             tab.message.connect(self.message)
         self.tabs.currentChanged.connect(lambda index: self.tabs.widget(index).refresh())
         layout = QVBoxLayout(self)
@@ -118,7 +117,7 @@ class SessionScreen(Screen):
         self.document.setAccessibleName(_("Document to print"))
         chosen = self.document.currentData()
         self.document.clear()
-        for key, (label, _landscape) in DOCUMENTS.items():
+        for key, label in DOCUMENTS.items():
             self.document.addItem(_(label), key)
         self.document.setCurrentIndex(max(0, self.document.findData(chosen)))
         self.save_button.setText(_("Save as PDF…"))
@@ -156,10 +155,6 @@ class SessionScreen(Screen):
         self.details.setText(" · ".join(part for part in parts if part))
         self.tabs.currentWidget().refresh()
         self._update_buttons()
-
-    def _tab_changed(self) -> None:
-        # A tab saved an edit: it already shows it (refilling it now would close the cell being typed in).
-        self.info = self.store.training_session(self.info.id) if self.info else None
 
     def _update_buttons(self) -> None:
         self.save_button.setEnabled(not self.printer.busy)
@@ -227,14 +222,14 @@ class SessionScreen(Screen):
     def save_document(self, kind: str, path=None) -> bool:
         if self.info is None or not self._can_print(kind):
             return False
-        label, landscape = DOCUMENTS[kind]
+        label = DOCUMENTS[kind]
         from companion.i18n import translate_to
 
         name = file_name(translate_to(self.info.language, label), self.info.module_title, self.info.place)
-        return self.printer.save_pdf(lambda: self.document_html(kind), name, landscape=landscape, path=path)
+        return self.printer.save_pdf(lambda: self.document_html(kind), name, path=path)
 
     @guarded
     def print_document(self, kind: str) -> bool:
         if self.info is None or not self._can_print(kind):
             return False
-        return self.printer.print_document(lambda: self.document_html(kind), landscape=DOCUMENTS[kind][1])
+        return self.printer.print_document(lambda: self.document_html(kind))

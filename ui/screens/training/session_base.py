@@ -13,10 +13,8 @@ from ui.screens.training.base import ERROR_STYLE, TrainingContext, error_text
 
 
 class SessionTab(Screen):
-    """A tab of the session screen. ``show_session`` loads a session; every saved edit emits
-    ``changed`` so the summary refreshes."""
+    """A tab of the session screen. ``show_session`` loads a session; each tab re-reads it when shown."""
 
-    changed = Signal()
     message = Signal(str)
 
     def __init__(self, context: TrainingContext, parent=None) -> None:
@@ -53,8 +51,7 @@ class SessionTab(Screen):
         self.error.show()
 
     def saved(self) -> None:
-        self.error.hide()
-        self.changed.emit()
+        self.error.hide()  # the last refusal no longer applies
 
     def tab_title(self) -> str:
         raise NotImplementedError
