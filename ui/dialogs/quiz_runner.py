@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QRadioButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from companion.i18n import _
+from companion.i18n import _, format_percent
 from companion.training.results import percent, score_answers
 from companion.training.store import QuestionRow
 from ui.dialogs.question_dialog import choice_letter
@@ -148,8 +148,8 @@ class QuizRunner(QDialog):
         self.finished_quiz = True
         total = len(self.questions)
         share = percent(self.score, total) or 0.0
-        text = "<p><b>" + html.escape(_("{score} right answers out of {total} ({percent} %)").format(
-            score=self.score, total=total, percent=round(share))) + "</b></p>"
+        text = "<p><b>" + html.escape(_("{score} right answers out of {total} ({percent})").format(
+            score=self.score, total=total, percent=format_percent(share / 100))) + "</b></p>"
         if self.phase == POST:
             rows = []
             for question, answer in zip(self.questions, self.answers):

@@ -202,7 +202,9 @@ class ModuleScreen(Screen):
         hours, minutes = divmod(module.duration_minutes, 60)
         duration = _("{hours} h {minutes:02d}").format(hours=hours, minutes=minutes) if hours else \
             _("{minutes} min").format(minutes=minutes)
-        parts = [module.audience, language_name(module.language), _("about {duration}").format(duration=duration)]
+        # Non-breaking spaces: "4 h 20" never splits over two lines.
+        parts = [module.audience, language_name(module.language),
+                 _("about {duration}").format(duration=duration).replace(" ", "\u00a0")]
         self.details.setText(" · ".join(p for p in parts if p) + ("\n" + module.summary if module.summary else ""))
         if module.editable:
             self.origin.setText(_("Your own module: you can change its lessons and quiz.") if not module.based_on else

@@ -89,6 +89,8 @@ class ScoresTab(SessionTab):
                     if column != COMMENT:
                         item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                     self.table.setItem(row, column, item)
+        if self.table.currentRow() < 0 and self.table.rowCount():
+            self.table.setCurrentCell(0, PRE_SCORE)  # ready to type, and the quiz buttons are usable
         self._update_buttons()
 
     def _show_intro(self) -> None:
