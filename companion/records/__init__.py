@@ -8,12 +8,14 @@
 """
 
 from companion.records.bus import ChangeBus, RecordsChanged
+from companion.records.replica import Applied, LocalReplica, OutboxEntry
 from companion.records.registry import (BUNDLED_WORKSPACE, LIBRARY_WORKSPACE, LOCAL_WORKSPACE, RECORD_TYPES,
                                         derived_id, named_id, record_type)
 from companion.records.writer import (ChangedElsewhere, Edit, FieldChange, RecordMissing, Records, Writer,
                                       allow_writes, records_for)
 
 __all__ = [
+    "Applied", "LocalReplica", "OutboxEntry",
     "BUNDLED_WORKSPACE", "LIBRARY_WORKSPACE", "LOCAL_WORKSPACE", "RECORD_TYPES", "ChangeBus", "ChangedElsewhere",
     "Edit", "FieldChange", "RecordMissing", "Records", "RecordsChanged", "Writer", "allow_writes", "derived_id",
     "named_id", "record_type", "records_for",

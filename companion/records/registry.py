@@ -81,21 +81,34 @@ def _decode_datetime(value: Any) -> dt.datetime:
     if not isinstance(value, str):
         raise CodecError("a time is an ISO string")
     try:
-        return dt.datetime.fromisoformat(value)
+        parsed = dt.datetime.fromisoformat(value)
     except ValueError as error:
         raise CodecError(str(error)) from None
+    if parsed.tzinfo is not None:
+        raise CodecError("local times are stored without a time zone")
+    return parsed
 
 
 def _decode_number(value: Any) -> float:
+    # Stored in a REAL column: a whole number comes back as 3.0, so the value that came
+    # (3) is kept as it came as well (record_field.extra) when the two differ on the wire.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise CodecError("expected a number")
+    return float(value)
+
+
+def _decode_int(value: Any, optional: bool = False) -> int | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not -(2 ** 63) <= value < 2 ** 63:
+        raise CodecError("expected a whole number SQLite can store")
     return value
 
 
 def _decode_int_list(value: Any) -> list[int]:
-    if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
+    if not isinstance(value, list):
         raise CodecError("expected a list of whole numbers")
-    return list(value)
+    return [_decode_int(v) for v in value]
 
 
 def _decode_str_list(value: Any) -> list[str]:
@@ -114,8 +127,8 @@ def _decode_any_json(value: Any) -> Any:
 
 TEXT = Codec(_same, _check(str))
 OPTIONAL_TEXT = Codec(_same, _check(str, optional=True))
-INT = Codec(_same, _check(int))
-OPTIONAL_INT = Codec(_same, _check(int, optional=True))
+INT = Codec(_same, _decode_int)
+OPTIONAL_INT = Codec(_same, lambda value: _decode_int(value, optional=True))
 BOOL = Codec(lambda value: bool(value), _check(bool))
 NUMBER = Codec(_same, _decode_number)
 DATE = Codec(_encode_date, _decode_date)
