@@ -56,7 +56,7 @@ def _check_events(text: str, limits: YamlLimits) -> None:
             if isinstance(event, yaml.ScalarEvent):
                 if len(event.value) > limits.max_scalar_chars:
                     raise YamlRefused(f"a value is longer than {limits.max_scalar_chars:,} characters")
-                if event.value == "<<" and event.style is None:
+                if event.value == "<<" and event.implicit[0]:  # plain, so a merge key
                     raise YamlRefused("merge keys (<<) are not allowed")
             elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1

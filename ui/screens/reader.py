@@ -38,6 +38,7 @@ class ReaderScreen(Screen):
 
         self.title_label = QLabel()
         self.title_label.setObjectName("guideTitle")
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)  # a guide's title is text, never markup
         self.title_label.setWordWrap(True)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.title_label.font()
@@ -104,6 +105,8 @@ class ReaderScreen(Screen):
         self.browser = GuideBrowser()
         self.browser.setObjectName("guideText")
         self.browser.anchorClicked.connect(self.follow_link)
+        self.browser.document_ready.connect(self._document_ready)
+        self._pending_anchor = ""
         self.contents_button.toggled.connect(self.toc.setVisible)
 
         splitter = QSplitter()
@@ -139,14 +142,33 @@ class ReaderScreen(Screen):
         self.present_button.setVisible(view.slug.startswith("lesson/"))
         self.library.mark_opened(view.slug, view.language)
         self._restoring = True
-        self.browser.show_html(view.html)
+        self._restore_timer.stop()
+        self._pending_anchor = ""
         self._fill_toc(view)
+        self.browser.show_html(view.html)  # a long guide arrives later, from a pool thread
         self._show_labels()
+        return True
+
+    def _document_ready(self) -> None:
+        if self.browser.too_large():
+            self.toc.clear()  # plain text has no sections to jump to
+            self._show_banner(self.view)
+        if self._pending_anchor:
+            self.browser.scrollToAnchor(self._pending_anchor)
+            self._pending_anchor = ""
+            self._restoring = False
+            return
         # The scroll range is known only once Qt has laid the text out at the view's width:
         # restore on every range change until then, and stop after a short while.
         self._restore_position()
         self._restore_timer.start()
-        return True
+
+    def scroll_to_section(self, anchor: str) -> None:
+        """Jump to ``anchor`` now, or as soon as the guide being opened is in the view."""
+        if self.browser.loading:
+            self._pending_anchor = anchor
+        else:
+            self.browser.scrollToAnchor(anchor)
 
     def _fill_toc(self, view: GuideView) -> None:
         self.toc.clear()
@@ -164,7 +186,7 @@ class ReaderScreen(Screen):
         self.toc.expandAll()
 
     def _restore_position(self) -> None:
-        if self._restoring and self.view is not None:
+        if self._restoring and self.view is not None and not self.browser.loading:
             bar = self.browser.verticalScrollBar()
             bar.setValue(round(self.view.position * bar.maximum()))
 
@@ -233,10 +255,16 @@ class ReaderScreen(Screen):
         self.bookmark_button.setText(_("Bookmarked") if on else _("Bookmark"))
         self.bookmark_button.setToolTip(_("Add or remove this guide from your bookmarks (Ctrl+D)"))
 
-    def _show_banner(self, view: GuideView) -> None:
+    def _show_banner(self, view: GuideView | None) -> None:
+        if view is None:
+            return
         state = view.translation
         original = language_name(state.original_language)
-        if state.requested_missing:
+        if self.browser.too_large() and not self.browser.loading:
+            self.banner_text.setText(_("This guide is too large to be shown with its layout (very long tables, or "
+                                       "too many sections or levels), so only its text is shown."))
+            self.banner_button.hide()
+        elif state.requested_missing:
             self.banner_text.setText(
                 _("This guide is not available in {language} yet. You are reading the original, in {original}.")
                 .format(language=language_name(state.requested_missing), original=original))
@@ -275,7 +303,7 @@ class ReaderScreen(Screen):
     def _toc_activated(self, item: QTreeWidgetItem) -> None:
         anchor = item.data(0, Qt.ItemDataRole.UserRole)
         if anchor:
-            self.browser.scrollToAnchor(anchor)
+            self.scroll_to_section(anchor)
 
     def follow_link(self, url: QUrl) -> None:
         """Guides open here, sections scroll, web and mail addresses are shown first."""
@@ -285,9 +313,9 @@ class ReaderScreen(Screen):
             language = self.view.language if self.view else "en"
             self.open_guide_requested.emit(slug, language)
             if url.fragment():
-                QTimer.singleShot(0, lambda: self.browser.scrollToAnchor(url.fragment()))
+                QTimer.singleShot(0, lambda: self.scroll_to_section(url.fragment()))
         elif not scheme and url.hasFragment():
-            self.browser.scrollToAnchor(url.fragment())
+            self.scroll_to_section(url.fragment())
         elif scheme in ("http", "https", "mailto"):
             if self.confirm_external_link(url):
                 QDesktopServices.openUrl(url)
