@@ -28,6 +28,7 @@ from ui.icons import icon
 from ui.runner import run_in_background
 from ui.screens.pilot.base import PilotContext, PilotTab
 from ui.undo import UndoableAction, save_edit
+from ui.widgets.plain_text import plain_tooltip
 
 STATUS_LABELS = {"todo": N_("To do"), "in_progress": N_("In progress"), "done": N_("Done"),
                  "na": N_("Not applicable")}
@@ -293,6 +294,7 @@ class ChecklistTab(PilotTab):
         self.form = form
         form.addRow(self.notes_label, self.notes)
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.error.setObjectName("itemError")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
@@ -481,7 +483,7 @@ class ChecklistTab(PilotTab):
                 continue
             action = QAction(template.title.get(language), self.add_menu)
             action.setObjectName(f"addChecklist_{template_id}")
-            action.setToolTip(template.description.get(language))
+            action.setToolTip(plain_tooltip(template.description.get(language)))
             action.triggered.connect(lambda _checked=False, t=template_id: self.add_checklist(t))
             self.add_menu.addAction(action)
         available = bool(self.add_menu.actions())
@@ -605,7 +607,7 @@ class ChecklistTab(PilotTab):
 
     def _fill_row(self, row: QTreeWidgetItem, item: ItemRow, title: str, today: dt.date) -> None:
         row.setText(COLUMN_TITLE, title)
-        row.setToolTip(COLUMN_TITLE, title)
+        row.setToolTip(COLUMN_TITLE, plain_tooltip(title))
         row.setCheckState(COLUMN_TITLE, Qt.CheckState.Checked if item.status == "done" else Qt.CheckState.Unchecked)
         row.setText(COLUMN_STATUS, _(STATUS_LABELS.get(item.status, item.status)))
         row.setText(COLUMN_OWNER, item.owner)
@@ -763,7 +765,7 @@ class ChecklistTab(PilotTab):
         for info in self.store.attachments(item_id):
             entry = QListWidgetItem(icon("guide"), f"{info.name}  ({_size(info.size)})")
             entry.setData(ATTACHMENT_ROLE, info)
-            entry.setToolTip(info.name)
+            entry.setToolTip(plain_tooltip(info.name))
             self.attachments.addItem(entry)
             if info.id == current:
                 self.attachments.setCurrentItem(entry)
