@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QToolButton,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout)
 
+from companion.content.limits import MAX_HEADINGS
 from companion.i18n import _, format_date, format_number, ngettext
 from companion.library import GuideView, Library
 from ui.icons import icon
@@ -14,6 +17,7 @@ from ui.screens.base import Screen
 from ui.widgets.guide_browser import GuideBrowser
 
 POSITION_SAVE_DELAY_MS = 400
+log = logging.getLogger(__name__)
 
 
 def language_name(code: str) -> str:
@@ -151,6 +155,8 @@ class ReaderScreen(Screen):
 
     def _document_ready(self) -> None:
         if self.browser.too_large():
+            log.warning("%s (%s) is shown as plain text: %s", self.view.slug, self.view.language,
+                        self.browser.too_large())
             self.toc.clear()  # plain text has no sections to jump to
             self._show_banner(self.view)
         if self._pending_anchor:
@@ -173,7 +179,9 @@ class ReaderScreen(Screen):
     def _fill_toc(self, view: GuideView) -> None:
         self.toc.clear()
         parents: list[tuple[int, QTreeWidgetItem]] = []
-        for level, anchor, title in view.toc:
+        # A guide imported today has at most MAX_HEADINGS; one from elsewhere may have 10,000,
+        # which would take seconds to list (and it is then shown as plain text, without sections).
+        for level, anchor, title in view.toc[:MAX_HEADINGS]:
             while parents and parents[-1][0] >= level:
                 parents.pop()
             item = QTreeWidgetItem([title])
