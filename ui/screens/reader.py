@@ -15,6 +15,7 @@ from companion.library import GuideView, Library
 from ui.icons import icon
 from ui.screens.base import Screen
 from ui.widgets.guide_browser import GuideBrowser
+from ui.write_errors import WRITE_ERRORS, show_write_failure
 
 POSITION_SAVE_DELAY_MS = 400
 log = logging.getLogger(__name__)
@@ -144,7 +145,10 @@ class ReaderScreen(Screen):
             return False
         self.view = view
         self.present_button.setVisible(view.slug.startswith("lesson/"))
-        self.library.mark_opened(view.slug, view.language)
+        try:
+            self.library.mark_opened(view.slug, view.language)
+        except WRITE_ERRORS as error:  # "recently opened" is not worth stopping the reader
+            log.warning("%s was not marked as opened: %s", view.slug, error)
         self._restoring = True
         self._restore_timer.stop()
         self._pending_anchor = ""
@@ -213,7 +217,10 @@ class ReaderScreen(Screen):
     def save_position(self) -> None:
         self._save_timer.stop()
         if self.view is not None and not self._restoring:
-            self.library.save_position(self.view.slug, self.view.language, self.current_position())
+            try:
+                self.library.save_position(self.view.slug, self.view.language, self.current_position())
+            except WRITE_ERRORS as error:  # a reading position is not worth interrupting the reader
+                log.warning("the reading position was not saved: %s", error)
 
     def hideEvent(self, event) -> None:
         self.save_position()
@@ -293,9 +300,21 @@ class ReaderScreen(Screen):
     def _bookmark_toggled(self, on: bool) -> None:
         if self.view is None:
             return
-        self.library.set_bookmark(self.view.slug, on)
+        try:
+            self.library.set_bookmark(self.view.slug, on)
+        except WRITE_ERRORS as error:
+            self._show_bookmark(self._stored_bookmark())  # the button shows what is stored, not what was asked
+            show_write_failure(self, _("The bookmark was not saved.") if on else _("The bookmark was not removed."),
+                               error)
+            return
         self._show_bookmark(on)
         self.bookmarks_changed.emit()
+
+    def _stored_bookmark(self) -> bool:
+        try:
+            return self.library.is_bookmarked(self.view.slug)
+        except WRITE_ERRORS:  # not even readable: what was read when the guide opened
+            return self.view.bookmarked
 
     def _open_other_language(self) -> None:
         if self.view is None:
