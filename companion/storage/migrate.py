@@ -2,7 +2,8 @@
 
 New database → create every table and stamp the head revision.
 Existing database → check it (``PRAGMA quick_check``: a garbage, truncated or partly
-overwritten file is found here, not later when a search fails with "malformed"); back up the
+overwritten file is found here, not later when a search fails with "malformed"; skipped only
+when the file is exactly as the app closed it last time); back up the
 file, then ``alembic upgrade head``; if that fails the backup is put back, so the user's old
 file is kept, and the error goes to the UI. Only the newest backups are kept, so failed
 launches do not fill the disk. Alembic is imported only when there is something to do.
@@ -48,6 +49,43 @@ def integrity_problem(database: Path) -> str | None:
         return str(error)
     problems = [str(row[0]) for row in rows if row[0] != "ok"]
     return "; ".join(problems[:3]) or None
+
+
+def _closed_stamp(database: Path) -> str | None:
+    """The file's size and time, when no WAL is beside it (a WAL left behind means it was not closed)."""
+    try:
+        wal = Path(f"{database}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return None
+        stat = database.stat()
+    except OSError:
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _sound_marker(database: Path) -> Path:
+    return database.with_name(database.name + ".closed")
+
+
+def mark_closed_cleanly(database: Path) -> None:
+    """Remember the file as the app left it, so the next start can skip the full check (0.4 s on 220 MB)
+    when nothing touched it since: no crash, no power cut, no copy, no disk tool."""
+    stamp = _closed_stamp(database)
+    try:
+        if stamp is None:
+            _sound_marker(database).unlink(missing_ok=True)
+        else:
+            _sound_marker(database).write_text(stamp, encoding="ascii")
+    except OSError:
+        pass  # then the next start checks the whole file: slower, never wrong
+
+
+def needs_check(database: Path) -> bool:
+    try:
+        marker = _sound_marker(database).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return True
+    return marker != _closed_stamp(database)
 
 
 def backups(backups_dir: Path) -> list[Path]:
@@ -120,7 +158,7 @@ def _restore(backup: Path, database: Path) -> None:
 
 def prepare_database(database: Path, backups_dir: Path) -> MigrationOutcome:
     """Raises DamagedDatabaseError for a file SQLite cannot trust, MigrationError otherwise."""
-    if database.exists() and database.stat().st_size > 0:
+    if database.exists() and database.stat().st_size > 0 and needs_check(database):
         problem = integrity_problem(database)
         if problem is not None:
             raise DamagedDatabaseError(database, problem, latest_sound_backup(backups_dir))
