@@ -262,3 +262,11 @@ def test_the_crash_dialog_never_claims_the_work_is_saved(qtbot, paths):
         qtbot.addWidget(dialog)
         text = dialog.findChild(QLabel, "crashIntro").text()
         assert expected in text and "Your work is saved" not in text
+
+
+def test_self_check_reports_a_damaged_database(sound_folder, tmp_path):
+    folder = damaged(sound_folder, tmp_path, "garbage")
+    result = subprocess.run([sys.executable, "-m", "ui", "--data-dir", str(folder), "--self-check"],
+                            capture_output=True, text=True, timeout=120, env=ENV)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "FAIL database" in result.stdout and "is damaged: file is not a database" in result.stdout
