@@ -81,7 +81,7 @@ def html_as_text(fragment: str) -> str:
     """The words of ``fragment``, one block a line (linear, for HTML too large to lay out)."""
     text = _CELL_END.sub("\t", fragment)
     text = _BLOCK_END.sub("\n", text)
-    return html_module.unescape(_TAG.sub("", text))
+    return html_module.unescape(_TAG.sub("", text)).strip()
 
 
 def build_document(fragment: str, style: str) -> GuideDocument:
