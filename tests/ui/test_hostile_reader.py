@@ -251,4 +251,6 @@ def test_oversized_html_from_elsewhere_is_shown_as_text_without_blocking(case, l
     assert reader.browser.too_large() is not None
     assert reader.banner.isVisible() and "trop" in reader.banner_text.text()
     assert reader.toc.topLevelItemCount() == 0
-    assert len(reader.browser.toPlainText()) > 1_000  # the words are all there
+    last_words = {"5,000-row table": "more 4999", "10,000 headings with anchors": "Heading 9999\ntext",
+                  "3,000 nested lists": "deep"}[case]
+    assert reader.browser.toPlainText().rstrip().endswith(last_words)  # the words are all there
