@@ -7,7 +7,7 @@ and by the reader tests (tests/ui), which show what gets through in the real rea
 
 from __future__ import annotations
 
-from companion.content.limits import MAX_HEADINGS, MAX_NESTING, MAX_TABLE_ROWS
+from companion.content.limits import MAX_HEADINGS, MAX_NESTING, MAX_TABLE_CELLS, MAX_TABLE_ROWS
 
 # Titles that are markup: each must show as the very characters typed, and make Qt read nothing.
 HOSTILE_TITLES = [
@@ -86,8 +86,8 @@ GUIDES = {
                         f"a table has more than {MAX_TABLE_ROWS} rows"),
     "5,000-row HTML table": (guide_text("<table>" + "<tr><td>x</td></tr>" * 5_000 + "</table>\n"),
                              f"a table has more than {MAX_TABLE_ROWS} rows"),
-    "table of 3,000 cells": (guide_text("|" + " c |" * 12 + "\n|" + "---|" * 12 + "\n" + ("|" + " x |" * 12 + "\n") * 250),
-                             "a table has more than 2,000 cells"),
+    "table of 1,800 cells": (guide_text("|" + " c |" * 12 + "\n|" + "---|" * 12 + "\n" + ("|" + " x |" * 12 + "\n") * 150),
+                             f"a table has more than {MAX_TABLE_CELLS:,} cells"),
     "2,000 anchors": (guide_text("".join(f'<p id="p{i}">x</p>\n' for i in range(2_000))),
                       "more than 1,000 anchors"),
     "1,000 HTML headings": (guide_text("".join(f"<h2>x{i}</h2>\n" for i in range(1_000))),
@@ -107,8 +107,8 @@ ACCEPTED_AT_THE_LIMITS = {
     f"{MAX_NESTING}-level list": guide_text("".join("    " * level + f"- level {level}\n" for level in range(MAX_NESTING))),
     "190 KB of paragraphs": guide_text("".join(f"Paragraph {i}: " + "openIMIS manages health insurance. " * 8 + "\n\n"
                                                for i in range(650))),
-    "six tables of 300 rows": guide_text("\n\nText between the tables.\n\n".join(
-        ["| a | b | c |\n|---|---|---|\n" + "".join(f"| {i} | cell {i} | more {i} |\n" for i in range(300))] * 6)),
+    "six tables of 200 rows": guide_text("\n\nText between the tables.\n\n".join(
+        ["| a | b | c |\n|---|---|---|\n" + "".join(f"| {i} | cell {i} | more {i} |\n" for i in range(200))] * 6)),
 }
 
 

@@ -20,9 +20,9 @@ MAX_NESTING = 16  # lists, quotes and HTML elements inside one another
 MAX_HTML_DEPTH = 2 * MAX_NESTING + 4  # a list level is two elements (ul, li)
 MAX_HEADINGS = 500
 MAX_ANCHORS = 1_000  # ids a reader can jump to; Qt's cost grows with their square
-MAX_TABLE_ROWS = 300
-MAX_TABLE_CELLS = 2_000  # in one table: Qt lays out a table all at once
-MAX_GUIDE_TABLE_CELLS = 6_000
+MAX_TABLE_ROWS = 200
+MAX_TABLE_CELLS = 1_200  # in one table: Qt lays out a table all at once (200 rows of 3: ~0.25 s here)
+MAX_GUIDE_TABLE_CELLS = 4_000
 MAX_TITLE_CHARS = 200
 MAX_SUMMARY_CHARS = 1_000
 

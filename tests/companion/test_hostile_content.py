@@ -158,7 +158,7 @@ def test_hostile_module_yaml_is_refused_naming_the_file(manifest, expected, tmp_
 def test_hostile_lesson_is_refused_naming_the_file(tmp_path):
     (tmp_path / "module.yaml").write_text(MODULE, encoding="utf-8")
     (tmp_path / "one.md").write_text(LESSON + "| a |\n|---|\n" + "| x |\n" * 5_000, encoding="utf-8")
-    with pytest.raises(ContentError, match="a table has more than 300 rows") as error:
+    with pytest.raises(ContentError, match="a table has more than 200 rows") as error:
         load_module(tmp_path)
     assert str(tmp_path / "one.md") in str(error.value)
     (tmp_path / "one.md").write_bytes(LESSON.encode() + b"caf\xe9\n")
