@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,8 @@ class GuideSource:
     source_revision: int | None
     body_markdown: str
     path: Path | None = field(default=None, compare=False)
+    sources: tuple[str, ...] = ()  # where the facts come from (title and URL), see docs/content-format.md
+    checked: dt.date | None = None  # when those facts were last checked
 
     @property
     def content_hash(self) -> str:
@@ -139,6 +142,7 @@ def parse_guide(text: str, where: str = "<guide>", path: Path | None = None) -> 
     if not body.strip():
         raise ContentError(f"{where}: the guide has no text")
     check_body(body, where)
+    sources, checked = _sources_and_checked(meta, where)
     return GuideSource(
         slug=required("id"),
         language=language,
@@ -152,7 +156,29 @@ def parse_guide(text: str, where: str = "<guide>", path: Path | None = None) -> 
         source_revision=integer("source_revision", None),
         body_markdown=body,
         path=path,
+        sources=sources,
+        checked=checked,
     )
+
+
+def _sources_and_checked(meta: dict, where: str) -> tuple[tuple[str, ...], dt.date | None]:
+    """The optional 'sources' (a list of non-empty texts) and 'checked' (an ISO date, not in the future)."""
+    sources = meta.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(s, str) and s.strip() for s in sources):
+        raise ContentError(f"{where}: 'sources' must be a list of texts (a title and its address)")
+    checked = meta.get("checked")
+    if checked is not None:
+        if isinstance(checked, dt.datetime) or not isinstance(checked, (dt.date, str)):
+            raise ContentError(f"{where}: 'checked' must be a date written YYYY-MM-DD")
+        try:
+            checked = dt.date.fromisoformat(str(checked).strip())
+        except ValueError:
+            raise ContentError(f"{where}: 'checked' must be a date written YYYY-MM-DD") from None
+        if checked > dt.date.today():
+            raise ContentError(f"{where}: 'checked' is a date in the future ({checked.isoformat()})")
+    if sources and checked is None:
+        raise ContentError(f"{where}: a guide that lists 'sources' needs the date they were 'checked'")
+    return tuple(s.strip() for s in sources), checked
 
 
 def load_guide_sources(guides_dir: Path) -> list[GuideSource]:

@@ -18,8 +18,8 @@ import html as html_module
 import re
 from functools import lru_cache
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QUrl, Signal
-from PySide6.QtGui import QImage, QPalette, QTextDocument
+from PySide6.QtCore import QByteArray, QCoreApplication, QSize, QUrl, Signal
+from PySide6.QtGui import QImage, QImageReader, QPalette, QTextBlockFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
 from companion.config import bundled_image
@@ -40,6 +40,18 @@ def _bundled_image(name: str) -> QImage | None:
     if path is None:
         return None
     image = QImage(str(path))
+    return None if image.isNull() else image
+
+
+@lru_cache(maxsize=16)
+def _drawn_image(name: str, width: int, height: int) -> QImage | None:
+    """A bundled picture drawn at the size it is shown: an SVG is re-drawn, so its text stays sharp."""
+    path = bundled_image(name)
+    if path is None:
+        return None
+    reader = QImageReader(str(path))
+    reader.setScaledSize(QSize(width, height))
+    image = reader.read()
     return None if image.isNull() else image
 
 
@@ -70,7 +82,11 @@ class GuideDocument(QTextDocument):
 
     def loadResource(self, kind: int, url: QUrl):
         if url.scheme() == "image":
-            image = _bundled_image(url.path())
+            size = url.query().removeprefix("size=").partition("x")
+            if size[0].isdigit() and size[2].isdigit():
+                image = _drawn_image(url.path(), int(size[0]), int(size[2]))
+            else:
+                image = _bundled_image(url.path())
             return image if image is not None else QImage()
         # Anything else (file:, http:, qrc:, a relative path) is never read. An empty value, not
         # None: on None, QTextDocument falls back to reading local files itself.
@@ -89,6 +105,7 @@ def build_document(fragment: str, style: str) -> GuideDocument:
     document = GuideDocument()
     document.setDefaultStyleSheet(style)
     document.setDocumentMargin(DOCUMENT_MARGIN)
+    document.setUndoRedoEnabled(False)  # a read-only text: no undo history to keep in memory
     problem = html_problem(fragment)
     if problem is None:
         document.setHtml(fragment)
@@ -108,12 +125,14 @@ class GuideBrowser(QTextBrowser):
         self.base_point_size = max(self.font().pointSizeF(), 10.0) + 1.0
         self.loading = False
         self._generation = 0
+        self._has_images = False
         self._install(GuideDocument())
 
     def show_html(self, fragment: str) -> None:
         """Show ``fragment``; ``document_ready`` is emitted once it is in the view."""
         self._generation += 1
         generation = self._generation
+        self._has_images = "<img" in fragment
         style = document_style(self.palette(), self.base_point_size)
         if len(fragment) <= BACKGROUND_HTML_CHARS:
             self.loading = False
@@ -160,6 +179,58 @@ class GuideBrowser(QTextBrowser):
     def _install(self, document: GuideDocument) -> None:
         document.setParent(self)  # the view owns it: setDocument() deletes the one it replaces
         self.setDocument(document)
+        self._fit_images()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_images()
+
+    def _fit_images(self) -> None:
+        """Shrink pictures wider than the view (never enlarge them), so a diagram is seen whole
+        on a 1024-pixel screen instead of behind a horizontal scroll bar."""
+        if not self._has_images or self.loading:
+            return
+        document = self.document()
+        available = self.viewport().width() - 2 * document.documentMargin() - 8
+        if available < 80:
+            return
+        cursor = QTextCursor(document)
+        first_changed = None
+        block = document.begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                image_format = fragment.charFormat().toImageFormat()
+                url = QUrl(image_format.name())
+                image = _bundled_image(url.path()) if image_format.isValid() else None
+                if image is not None:
+                    single = QTextBlockFormat.LineHeightTypes.SingleHeight.value
+                    if block.blockFormat().lineHeightType() != single:
+                        # "line-height: 135%" would add a third of the picture's height below it.
+                        block_format = block.blockFormat()
+                        block_format.setLineHeight(0, single)
+                        cursor.setPosition(block.position())
+                        cursor.setBlockFormat(block_format)
+                        first_changed = block.position() if first_changed is None else first_changed
+                    width = min(image.width(), available)
+                    height = image.height() * width / image.width()
+                    ratio = self.devicePixelRatioF()
+                    name = f"image:{url.path()}"
+                    if width < image.width():
+                        name += f"?size={round(width * ratio)}x{round(height * ratio)}"
+                    if name != image_format.name():
+                        image_format.setName(name)
+                        image_format.setWidth(width)
+                        image_format.setHeight(height)
+                        cursor.setPosition(fragment.position())
+                        cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                        cursor.setCharFormat(image_format)
+                        first_changed = block.position() if first_changed is None else first_changed
+                fragments += 1
+            block = block.next()
+        if first_changed is not None:  # what follows a resized picture moves too: lay it out again
+            document.markContentsDirty(first_changed, document.characterCount() - first_changed)
 
     def loadResource(self, kind: int, url: QUrl):
         return self.document().loadResource(kind, url)
