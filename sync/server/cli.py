@@ -251,8 +251,10 @@ def _admin(args: argparse.Namespace, db: Database, data_dir: Path) -> int:
             source = resources_dir()
         try:
             report = publish_library(db, BlobStore(data_dir / "blobs"), source, prune=args.prune)
-        except (PublishError, ContentError) as error:
+        except (PublishError, ContentError) as error:  # bad UTF-8, YAML or shape: the message names the file
             raise CommandError(str(error)) from None
+        except OSError as error:  # an unreadable file or folder: say which, not a traceback
+            raise CommandError(f"{error.filename or source}: cannot be read ({error.strerror or error})") from None
         print(f"published from {source}: {report.summary()}")
         for line in report.rejected:
             print(f"  rejected: {line}", file=sys.stderr)

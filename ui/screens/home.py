@@ -68,6 +68,7 @@ class HomeScreen(Screen):
         self.continue_box.setFrameShape(QFrame.Shape.StyledPanel)
         self.continue_heading = QLabel()
         self.continue_title = QLabel()
+        self.continue_title.setTextFormat(Qt.TextFormat.RichText)  # the title in it is escaped
         self.continue_title.setObjectName("continueTitle")
         self.continue_title.setWordWrap(True)
         self.continue_progress = QProgressBar()

@@ -16,6 +16,7 @@ from companion.records import Edit
 from ui.icons import icon
 from ui.runner import run_in_background
 from ui.screens.pilot.checklist.common import ATTACHMENT_ROLE, BACKGROUND_ATTACH_BYTES, file_size
+from ui.widgets.plain_text import plain_tooltip
 
 
 class EvidenceFiles:
@@ -27,7 +28,7 @@ class EvidenceFiles:
         for info in self.store.attachments(item_id):
             entry = QListWidgetItem(icon("guide"), f"{info.name}  ({file_size(info.size)})")
             entry.setData(ATTACHMENT_ROLE, info)
-            entry.setToolTip(info.name)
+            entry.setToolTip(plain_tooltip(info.name))
             self.attachments.addItem(entry)
             if info.id == current:
                 self.attachments.setCurrentItem(entry)

@@ -27,6 +27,7 @@ from ui.screens.pilot.checklist.common import (
     SECTION_ROLE,
     STATUS_LABELS,
 )
+from ui.widgets.plain_text import plain_tooltip
 
 
 class ItemsView:
@@ -68,7 +69,7 @@ class ItemsView:
                 continue
             action = QAction(template.title.get(language), self.add_menu)
             action.setObjectName(f"addChecklist_{template_id}")
-            action.setToolTip(template.description.get(language))
+            action.setToolTip(plain_tooltip(template.description.get(language)))
             action.triggered.connect(lambda _checked=False, t=template_id: self.add_checklist(t))
             self.add_menu.addAction(action)
         available = bool(self.add_menu.actions())
@@ -199,7 +200,7 @@ class ItemsView:
 
     def _fill_row(self, row: QTreeWidgetItem, item: ItemRow, title: str, today: dt.date) -> None:
         row.setText(COLUMN_TITLE, title)
-        row.setToolTip(COLUMN_TITLE, title)
+        row.setToolTip(COLUMN_TITLE, plain_tooltip(title))
         row.setCheckState(COLUMN_TITLE, Qt.CheckState.Checked if item.status == "done" else Qt.CheckState.Unchecked)
         row.setText(COLUMN_STATUS, _(STATUS_LABELS.get(item.status, item.status)))
         row.setText(COLUMN_OWNER, item.owner)

@@ -256,6 +256,7 @@ class ChecklistLayout:
         self.form = form
         form.addRow(self.notes_label, self.notes)
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.error.setObjectName("itemError")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
