@@ -41,6 +41,8 @@ class Limits(WireModel):
     max_blob_bytes: int
     max_pull_limit: int
     max_clock_ahead_ms: int
+    # Added after version 1 shipped: servers that do not send it cap pages by count only.
+    max_page_bytes: int | None = None
 
 
 class Status(WireModel):

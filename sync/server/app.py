@@ -7,12 +7,13 @@ work to ``store`` (database) or ``blobs`` (files), off the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Request, Security
@@ -28,11 +29,13 @@ from starlette.responses import Response, StreamingResponse
 
 import companion
 from sync import wire
-from sync.server import auth, models, store
+from sync.server import auth, models, store, uploads
 from sync.server.blobs import CHUNK, BlobStore, file_sha256, parse_content_range, parse_range
 from sync.server.db import Database, now_ms
-from sync.server.http import BadEncoding, BodyTooLarge, ProblemError, ProtocolMiddleware, problem_response
+from sync.server.http import BadEncoding, BodyTooLarge, ProblemError, ProtocolMiddleware, accepts_gzip, encode_body, problem_response
+from sync.server.limits import parse_json_off_loop
 from sync.server.settings import ServerSettings
+from sync.server.throttle import PASSWORD_CHECKS_AT_ONCE, SignInThrottle
 
 log = logging.getLogger("companion.server")
 
@@ -53,19 +56,8 @@ def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = 
     return Response(model.model_dump_json(exclude_none=True).encode(), status_code=status, media_type=JSON_TYPE, headers=headers)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _parse_float(text: str) -> float:
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"number out of range: {text}")
-    return value
-
-
 async def read_json(request: Request) -> Any:
-    """The request body as JSON, or a 4xx problem (never a 5xx) saying what is wrong."""
+    """The request body as JSON, or a 4xx problem (never a 5xx) saying what is wrong. Parsed off the event loop."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type and content_type != JSON_TYPE and not content_type.endswith("+json"):
         raise ProblemError(415, f"send the body as {JSON_TYPE}, not {content_type}")
@@ -76,7 +68,7 @@ async def read_json(request: Request) -> Any:
     except BadEncoding:
         raise ProblemError(400, "the request body is not valid gzip") from None
     try:
-        return json.loads(body, parse_constant=_reject_constant, parse_float=_parse_float)
+        return await parse_json_off_loop(body)
     except (ValueError, RecursionError) as error:
         raise ProblemError(400, f"the body is not valid JSON: {error}"[:300], slug="invalid-json") from None
 
@@ -97,14 +89,33 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         db.migrate()
     server_id = db.server_id()
     blobs = BlobStore(settings.blobs_dir)
-    limiter = auth.LoginLimiter(settings.login_limits)
+    partial_uploads = uploads.PartialUploads(db, blobs, settings.upload_limits)
+    throttle = SignInThrottle(db, settings.login_limits)
+    password_checks: asyncio.Semaphore | None = None  # made on the server's event loop, at the first sign-in
     limits = settings.limits
     bearer = HTTPBearer(auto_error=False, description="a token from POST /api/v1/auth/token")
     upload_locks: dict[tuple[str, str], threading.Lock] = {}
     upload_locks_guard = threading.Lock()
     token_touched: dict[int, float] = {}
 
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        async def sweep_abandoned_uploads() -> None:
+            while True:
+                try:
+                    await run_in_threadpool(partial_uploads.sweep)
+                except Exception:  # noqa: BLE001 - a failed sweep is retried next time, the server carries on
+                    log.exception("sweeping abandoned uploads failed")
+                await asyncio.sleep(settings.upload_limits.sweep_every_s)
+
+        sweeper = asyncio.create_task(sweep_abandoned_uploads())
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="openIMIS Companion sync server",
         version=companion.__version__,
         description="Sync protocol version 1: see docs/sync-protocol.md.",
@@ -115,7 +126,8 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
     app.state.db = db
     app.state.settings = settings
     app.state.blobs = blobs
-    app.state.limiter = limiter
+    app.state.partial_uploads = partial_uploads
+    app.state.throttle = throttle
 
     # -- errors: every one is application/problem+json -----------------------------------------
 
@@ -216,6 +228,7 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
                     max_blob_bytes=limits.max_blob_bytes,
                     max_pull_limit=limits.max_pull_limit,
                     max_clock_ahead_ms=limits.max_clock_ahead_ms,
+                    max_page_bytes=limits.max_page_bytes,
                 ),
             )
         )
@@ -235,9 +248,9 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         except ValidationError as error:
             raise _validation_problem(error) from None
         address = request.client.host if request.client else "unknown"
-        wait = limiter.retry_after(credentials.username, address)
+        wait = await run_in_threadpool(throttle.retry_after, credentials.username, address)
         if wait is not None:
-            raise ProblemError(429, f"too many failed sign-ins; try again in {wait} s", headers={"Retry-After": str(wait)})
+            raise ProblemError(429, f"too many failed sign-ins from here; try again in {wait} s", headers={"Retry-After": str(wait)})
 
         def verify_and_issue() -> wire.TokenResponse | None:
             # Argon2 is slow on purpose: check the password before taking the write lock.
@@ -258,12 +271,16 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
                     workspaces=store.visible_workspaces(session, user),
                 )
 
-        result = await run_in_threadpool(verify_and_issue)
+        nonlocal password_checks
+        if password_checks is None:
+            password_checks = asyncio.Semaphore(PASSWORD_CHECKS_AT_ONCE)
+        async with password_checks:  # Argon2 takes 64 MiB a check: a crowd of sign-ins queues here
+            result = await run_in_threadpool(verify_and_issue)
         if result is None:
-            limiter.failed(credentials.username, address)
+            await run_in_threadpool(throttle.failed, credentials.username, address)
             raise ProblemError(401, "wrong user name or password (or the account is disabled)", slug="bad-credentials",
                                headers={"WWW-Authenticate": "Bearer"})
-        limiter.succeeded(credentials.username)
+        await run_in_threadpool(throttle.succeeded, credentials.username, address)
         return _json(result, status=201)
 
     @app.delete(f"{prefix}/auth/token", status_code=204, responses=problem_responses, tags=["auth"])
@@ -283,23 +300,27 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
 
     @app.get(f"{prefix}/workspaces/{{w}}/changes", response_model=wire.ChangesPage, responses=problem_responses, tags=["sync"])
     def pull(
+        request: Request,
         w: str = WORKSPACE_PARAM,
         since: int = Query(0, ge=0, le=2**62, description="cursor: the next_since of the previous page; 0 = everything"),
-        limit: int = Query(1000, ge=1, le=1000, description="records per page"),
+        limit: int = Query(1000, ge=1, le=1000, description="records per page (a page may end earlier: see max_page_bytes)"),
         who: Caller = Depends(caller),
     ) -> Response:
-        visible(w, who)
+        if who.user is None and not (w == "library" and settings.public_library):
+            raise ProblemError(401, "sign in to use this workspace", headers={"WWW-Authenticate": "Bearer"})
+        gzip = accepts_gzip(request.headers)
         with db.read() as session:
-            workspace = session.get(models.Workspace, w)
-            assert workspace is not None
+            workspace, _ = store.workspace_for(session, w, who.user, settings.public_library)
+            parts = store.pull_page_parts(session, workspace, since, min(limit, limits.max_pull_limit), limits.max_page_bytes)
             try:
-                body = store.pull_page_json(session, workspace, since, min(limit, limits.max_pull_limit))
+                # Read, encoded and compressed a batch of records at a time, on this worker thread.
+                body, compressed = encode_body(parts, gzip, settings.gzip_min_bytes)
             except store.CursorGone as gone:
                 raise ProblemError(
                     410, f"{gone}: this server cannot serve that cursor (restored from a backup, or another server); "
                     "pull this workspace again from 0", head=gone.head,
                 ) from None
-        return Response(body, media_type=JSON_TYPE)
+        return Response(body, media_type=JSON_TYPE, headers={"content-encoding": "gzip"} if compressed else None)
 
     @app.post(
         f"{prefix}/workspaces/{{w}}/changes",
@@ -424,7 +445,7 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         try:
             if content_range is None:
                 return await _whole_upload(request, w, sha256)
-            return await _chunk_upload(request, w, sha256, content_range)
+            return await _chunk_upload(request, w, sha256, content_range, who)
         finally:
             lock.release()
             with upload_locks_guard:
@@ -456,7 +477,7 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         await run_in_threadpool(record_blob, w, sha256, size)
         return _json(wire.BlobStatus(sha256=sha256, complete=True, size=size), status=201)
 
-    async def _chunk_upload(request: Request, w: str, sha256: str, content_range: str) -> Response:
+    async def _chunk_upload(request: Request, w: str, sha256: str, content_range: str, who: Caller) -> Response:
         parsed = parse_content_range(content_range)
         if parsed is None:
             raise ProblemError(400, "Content-Range must be 'bytes first-last/total' with first <= last < total",
@@ -469,6 +490,11 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         if first != offset:
             raise ProblemError(409, f"this upload continues at byte {offset}, not {first}", slug="upload-offset-mismatch",
                                headers={"Upload-Offset": str(offset)}, upload_offset=offset)
+        try:
+            await run_in_threadpool(partial_uploads.claim, w, sha256, who.user.id if who.user else None, total)
+        except uploads.QuotaExceeded as error:
+            raise ProblemError(413, str(error), slug="upload-quota-exceeded", title="Too many unfinished uploads",
+                               max_bytes=error.quota) from None
         expected = last - first + 1
         received = 0
         partial.parent.mkdir(parents=True, exist_ok=True)
@@ -493,6 +519,7 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
             return _json(wire.BlobStatus(sha256=sha256, complete=False, upload_offset=new_offset), status=202,
                          headers={"Upload-Offset": str(new_offset)})
         actual = await run_in_threadpool(file_sha256, partial)
+        await run_in_threadpool(partial_uploads.release, w, sha256)
         if actual != sha256:
             blobs.discard_partial(w, sha256)
             raise ProblemError(422, f"the bytes' SHA-256 is {actual}, not {sha256}; the upload was discarded",

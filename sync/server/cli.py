@@ -266,7 +266,8 @@ def _serve(args: argparse.Namespace, data_dir: Path) -> int:
     import uvicorn
 
     from sync.server.app import create_app
-    from sync.server.auth import LoginLimits
+    from sync.server.limits import ConnectionLimits, guarded_protocol, install_flood_filter, raise_open_files_limit
+    from sync.server.throttle import LoginLimits
     from sync.server.settings import ServerSettings
 
     url = getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or sqlite_url(data_dir)
@@ -285,7 +286,9 @@ def _serve(args: argparse.Namespace, data_dir: Path) -> int:
         f"library {'public' if settings.public_library else 'private'}; listening on http://{args.host}:{args.port}",
         flush=True,
     )
-    uvicorn.run(
+    connections = ConnectionLimits()
+    trusted_proxies = [address.strip() for address in args.forwarded_allow_ips.split(",")]
+    config = uvicorn.Config(
         app,
         host=args.host,
         port=args.port,
@@ -294,8 +297,15 @@ def _serve(args: argparse.Namespace, data_dir: Path) -> int:
         date_header=False,
         proxy_headers=True,
         forwarded_allow_ips=args.forwarded_allow_ips,
-        timeout_keep_alive=30,
+        # Slow or half-open clients (sync/server/limits.py): connections are guarded by the
+        # protocol class; past `concurrency` connections or requests, new requests get 503.
+        http=guarded_protocol(connections, trusted_proxies),
+        limit_concurrency=connections.concurrency,
+        timeout_keep_alive=connections.keep_alive_s,
     )
+    install_flood_filter()  # after uvicorn configured its loggers
+    raise_open_files_limit()
+    uvicorn.Server(config).run()
     return 0
 
 

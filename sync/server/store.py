@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,26 +114,50 @@ def visible_workspaces(session: Session, user: models.User) -> list[wire.Workspa
 # -- pull -------------------------------------------------------------------------------------
 
 
-def pull_page_json(session: Session, workspace: models.Workspace, since: int, limit: int) -> bytes:
-    """One page of ``GET changes`` as JSON bytes, built from the stored canonical fields (no re-parsing)."""
+def pull_page_parts(session: Session, workspace: models.Workspace, since: int, limit: int, max_bytes: int) -> Iterator[bytes]:
+    """One page of ``GET changes`` as pieces of JSON, read from the database a batch at a time.
+
+    The page ends after ``limit`` records, or before the record that would take
+    it past ``max_bytes`` (a page always holds at least one record), so a
+    workspace of large records is served in pages of bounded size and never
+    held whole in memory. Records are written from their stored canonical
+    fields, never re-parsed.
+    """
     if since > workspace.head:
         raise CursorGone(since, workspace.head)
-    rows = session.execute(
+    result = session.execute(
         select(models.Record.id, models.Record.type, models.Record.fields_json, models.Record.seq)
         .where(models.Record.workspace_id == workspace.id, models.Record.seq > since)
         .order_by(models.Record.seq)
-        .limit(limit + 1)
-    ).all()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
+        .limit(limit + 1),
+        execution_options={"yield_per": 200},  # PostgreSQL: a server-side cursor; SQLite reads row by row anyway
+    )
     workspace_json = json.dumps(workspace.id)
-    parts = [
-        f'{{"id":"{row.id}","type":"{row.type}","workspace":{workspace_json},"fields":{row.fields_json},"seq":{row.seq}}}'
-        for row in rows
-    ]
-    next_since = rows[-1].seq if rows else since
-    body = f'{{"records":[{",".join(parts)}],"next_since":{next_since},"has_more":{"true" if has_more else "false"}}}'
-    return body.encode("utf-8")
+    count = size = 0
+    next_since = since
+    has_more = False
+    yield b'{"records":['
+    try:
+        for row in result:
+            if count == limit:
+                has_more = True
+                break
+            part = f'{"," if count else ""}{{"id":"{row.id}","type":"{row.type}","workspace":{workspace_json},"fields":{row.fields_json},"seq":{row.seq}}}'.encode("utf-8")
+            if count and size + len(part) > max_bytes:
+                has_more = True
+                break
+            count += 1
+            size += len(part)
+            next_since = row.seq
+            yield part
+    finally:
+        result.close()
+    yield f'],"next_since":{next_since},"has_more":{"true" if has_more else "false"}}}'.encode()
+
+
+def pull_page_json(session: Session, workspace: models.Workspace, since: int, limit: int, max_bytes: int = 1 << 62) -> bytes:
+    """A whole page as JSON bytes (for callers that want it in one piece)."""
+    return b"".join(pull_page_parts(session, workspace, since, limit, max_bytes))
 
 
 # -- push -------------------------------------------------------------------------------------
