@@ -67,6 +67,8 @@ async def read_json(request: Request) -> Any:
         raise ProblemError(413, "the request body is too large") from None
     except BadEncoding:
         raise ProblemError(400, "the request body is not valid gzip") from None
+    except ClientDisconnect:
+        raise ProblemError(400, "the request was cut before its body arrived") from None
     try:
         return await parse_json_off_loop(body)
     except (ValueError, RecursionError) as error:

@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--forwarded-allow-ips", default=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
                        help="proxies whose X-Forwarded-For is trusted (default 127.0.0.1)")
     serve.add_argument("--max-failed-logins-per-address", type=int, default=50, help=argparse.SUPPRESS)
+    # For tests of slow clients: seconds allowed to send request headers / between bytes; connections per address.
+    serve.add_argument("--header-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
+    serve.add_argument("--stall-timeout", type=float, default=30.0, help=argparse.SUPPRESS)
+    serve.add_argument("--connections-per-address", type=int, default=64, help=argparse.SUPPRESS)
 
     user = commands.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
     add = user.add_parser("add", help="create a user (and their personal workspace)")
@@ -286,7 +290,8 @@ def _serve(args: argparse.Namespace, data_dir: Path) -> int:
         f"library {'public' if settings.public_library else 'private'}; listening on http://{args.host}:{args.port}",
         flush=True,
     )
-    connections = ConnectionLimits()
+    connections = ConnectionLimits(header_timeout_s=args.header_timeout, stall_timeout_s=args.stall_timeout,
+                                   per_address=args.connections_per_address)
     trusted_proxies = [address.strip() for address in args.forwarded_allow_ips.split(",")]
     config = uvicorn.Config(
         app,

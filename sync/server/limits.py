@@ -69,8 +69,17 @@ def _parse_float(text: str) -> float:
     return value
 
 
+# Python's JSON parser holds the GIL, so a body of millions of tiny values stalls every
+# thread, not only its own, however it is scheduled. A real push (1000 changes) has a few
+# tens of thousands of objects and arrays; counting brackets (strings included, so it
+# over-counts) is a fast upper bound.
+MAX_JSON_CONTAINERS = 500_000
+
+
 def parse_json(body: bytes) -> Any:
     """Strict JSON: no NaN or Infinity, no numbers out of range. Raises ValueError or RecursionError."""
+    if len(body) > MAX_JSON_CONTAINERS and body.count(b"[") + body.count(b"{") > MAX_JSON_CONTAINERS:
+        raise ValueError(f"more than {MAX_JSON_CONTAINERS} objects and arrays")
     return json.loads(body, parse_constant=_reject_constant, parse_float=_parse_float)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import LargeBinary, cast, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -114,44 +114,57 @@ def visible_workspaces(session: Session, user: models.User) -> list[wire.Workspa
 # -- pull -------------------------------------------------------------------------------------
 
 
+def _stored_bytes(session: Session) -> Any:
+    """SQL for the size in bytes of a record's stored fields (UTF-8), without reading them into Python."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.length(cast(models.Record.fields_json, LargeBinary))
+    return func.octet_length(models.Record.fields_json)
+
+
 def pull_page_parts(session: Session, workspace: models.Workspace, since: int, limit: int, max_bytes: int) -> Iterator[bytes]:
-    """One page of ``GET changes`` as pieces of JSON, read from the database a batch at a time.
+    """One page of ``GET changes`` as pieces of JSON, read from the database a few records at a time.
 
     The page ends after ``limit`` records, or before the record that would take
     it past ``max_bytes`` (a page always holds at least one record), so a
     workspace of large records is served in pages of bounded size and never
-    held whole in memory. Records are written from their stored canonical
+    held whole in memory. The sizes are asked of the database first; then only
+    the records of the page are read, and written from their stored canonical
     fields, never re-parsed.
     """
     if since > workspace.head:
         raise CursorGone(since, workspace.head)
-    result = session.execute(
-        select(models.Record.id, models.Record.type, models.Record.fields_json, models.Record.seq)
+    workspace_json = json.dumps(workspace.id)
+    sizes = session.execute(
+        select(models.Record.seq, models.Record.type, _stored_bytes(session))
         .where(models.Record.workspace_id == workspace.id, models.Record.seq > since)
         .order_by(models.Record.seq)
-        .limit(limit + 1),
-        execution_options={"yield_per": 200},  # PostgreSQL: a server-side cursor; SQLite reads row by row anyway
-    )
-    workspace_json = json.dumps(workspace.id)
-    count = size = 0
-    next_since = since
-    has_more = False
+        .limit(limit + 1)
+    ).all()
+    count = total = 0
+    for _, record_type, stored in sizes[:limit]:
+        # What the record takes in the page: its fields plus id, type, workspace and seq.
+        size = stored + len(record_type) + len(workspace_json) + 90
+        if count and total + size > max_bytes:
+            break
+        count += 1
+        total += size
+    has_more = len(sizes) > count
+    next_since = sizes[count - 1].seq if count else since
     yield b'{"records":['
-    try:
-        for row in result:
-            if count == limit:
-                has_more = True
-                break
-            part = f'{"," if count else ""}{{"id":"{row.id}","type":"{row.type}","workspace":{workspace_json},"fields":{row.fields_json},"seq":{row.seq}}}'.encode("utf-8")
-            if count and size + len(part) > max_bytes:
-                has_more = True
-                break
-            count += 1
-            size += len(part)
-            next_since = row.seq
-            yield part
-    finally:
-        result.close()
+    if count:
+        result = session.execute(
+            select(models.Record.id, models.Record.type, models.Record.fields_json, models.Record.seq)
+            .where(models.Record.workspace_id == workspace.id, models.Record.seq > since, models.Record.seq <= next_since)
+            .order_by(models.Record.seq),
+            execution_options={"yield_per": 100},
+        )
+        separator = ""
+        try:
+            for row in result:
+                yield f'{separator}{{"id":"{row.id}","type":"{row.type}","workspace":{workspace_json},"fields":{row.fields_json},"seq":{row.seq}}}'.encode("utf-8")
+                separator = ","
+        finally:
+            result.close()
     yield f'],"next_since":{next_since},"has_more":{"true" if has_more else "false"}}}'.encode()
 
 
