@@ -16,6 +16,9 @@ from companion.replication.merge import FIELD_NAME_PATTERN, TYPE_PATTERN
 
 PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "Companion-Protocol"
+# Pull answers repeat their body's next_since and has_more in these headers (docs/sync-protocol.md §3.5).
+NEXT_SINCE_HEADER = "Companion-Next-Since"
+HAS_MORE_HEADER = "Companion-Has-More"
 API_PREFIX = "/api/v1"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:openimis-companion:problem:"

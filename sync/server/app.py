@@ -189,7 +189,7 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
                     row.last_used_ms = now_ms()
         return Caller(user, token_row)
 
-    def signed_in(who: Caller = Depends(caller)) -> Caller:
+    async def signed_in(who: Caller = Depends(caller)) -> Caller:  # async: no I/O, no worker-thread hop
         if who.user is None:
             raise ProblemError(401, "sign in first: POST /api/v1/auth/token", headers={"WWW-Authenticate": "Bearer"})
         return who
@@ -313,16 +313,20 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         gzip = accepts_gzip(request.headers)
         with db.read() as session:
             workspace, _ = store.workspace_for(session, w, who.user, settings.public_library)
-            parts = store.pull_page_parts(session, workspace, since, min(limit, limits.max_pull_limit), limits.max_page_bytes)
             try:
-                # Read, encoded and compressed a batch of records at a time, on this worker thread.
-                body, compressed = encode_body(parts, gzip, settings.gzip_min_bytes)
+                page = store.pull_page(session, workspace, since, min(limit, limits.max_pull_limit), limits.max_page_bytes)
             except store.CursorGone as gone:
                 raise ProblemError(
                     410, f"{gone}: this server cannot serve that cursor (restored from a backup, or another server); "
                     "pull this workspace again from 0", head=gone.head,
                 ) from None
-        return Response(body, media_type=JSON_TYPE, headers={"content-encoding": "gzip"} if compressed else None)
+            # Read, encoded and compressed a few records at a time, on this worker thread.
+            body, compressed = encode_body(page.parts, gzip, settings.gzip_min_bytes)
+        # The cursor in headers too, so a client can ask for the next page before it has parsed this one.
+        headers = {wire.NEXT_SINCE_HEADER: str(page.next_since), wire.HAS_MORE_HEADER: "1" if page.has_more else "0"}
+        if compressed:
+            headers["content-encoding"] = "gzip"
+        return Response(body, media_type=JSON_TYPE, headers=headers)
 
     @app.post(
         f"{prefix}/workspaces/{{w}}/changes",
