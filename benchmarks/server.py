@@ -216,11 +216,11 @@ def _ratio(ours: float, anki: float | None) -> str:
 
 
 def _pull_all(client: SyncClient, since: int = 0, on_page: Any = None) -> tuple[int, int]:
-    """Pull every page after ``since`` as a laptop does, parsing each; returns (records, cursor)."""
+    """Pull every page after ``since`` as a laptop does, parsed (not stored: Anki's figure includes its disk write)."""
     count = 0
-    for page in client.pull(WORKSPACE, since=since, limit=1000):
-        count += len(page.records)
-        since = page.next_since
+    for page in client.pull_dicts(WORKSPACE, since=since, limit=1000):
+        count += len(page["records"])
+        since = page["next_since"]
         if on_page is not None:
             on_page(since)
     return count, since

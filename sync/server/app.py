@@ -165,29 +165,37 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
 
     # -- who is calling ---------------------------------------------------------------------------
 
-    def caller(request: Request, _: Any = Security(bearer)) -> Caller:
-        header = request.headers.get("authorization")
-        if not header:
-            return Caller()
+    def identify(session: Any, header: str) -> Caller:
+        """The caller named by an Authorization header, or a 401 problem."""
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ProblemError(401, "use 'Authorization: Bearer <token>'", headers={"WWW-Authenticate": "Bearer"})
-        with db.read() as session:
-            found = auth.user_for_token(session, token.strip())
+        found = auth.user_for_token(session, token.strip())
         if found is None:
             raise ProblemError(
                 401, "the token is unknown, revoked, or its user is disabled; sign in again",
                 slug="invalid-token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
-        user, token_row = found
+        return Caller(*found)
+
+    def touch(who: Caller) -> None:
+        assert who.token is not None
         moment = time.monotonic()
-        if moment - token_touched.get(token_row.id, -1e9) > 60:  # one write a minute, not one per request
-            token_touched[token_row.id] = moment
+        if moment - token_touched.get(who.token.id, -1e9) > 60:  # one write a minute, not one per request
+            token_touched[who.token.id] = moment
             with db.write() as session:
-                row = session.get(models.Token, token_row.id)
+                row = session.get(models.Token, who.token.id)
                 if row is not None:
                     row.last_used_ms = now_ms()
-        return Caller(user, token_row)
+
+    def caller(request: Request, _: Any = Security(bearer)) -> Caller:
+        header = request.headers.get("authorization")
+        if not header:
+            return Caller()
+        with db.read() as session:
+            who = identify(session, header)
+        touch(who)
+        return who
 
     async def signed_in(who: Caller = Depends(caller)) -> Caller:  # async: no I/O, no worker-thread hop
         if who.user is None:
@@ -293,12 +301,21 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         return Response(status_code=204)
 
     @app.get(f"{prefix}/workspaces", response_model=list[wire.WorkspaceInfo], responses=problem_responses, tags=["workspaces"])
-    def list_workspaces(who: Caller = Depends(signed_in)) -> Response:
-        assert who.user is not None
-        with db.read() as session:
-            rows = store.visible_workspaces(session, who.user)
-        body = "[" + ",".join(row.model_dump_json() for row in rows) + "]"
-        return Response(body.encode(), media_type=JSON_TYPE)
+    async def list_workspaces(request: Request, _: Any = Security(bearer)) -> Response:
+        # The whole "nothing new" sync: token and workspaces in one session on one worker thread.
+        header = request.headers.get("authorization")
+        if not header:
+            raise ProblemError(401, "sign in first: POST /api/v1/auth/token", headers={"WWW-Authenticate": "Bearer"})
+
+        def answer() -> bytes:
+            with db.read() as session:
+                who = identify(session, header)
+                assert who.user is not None
+                rows = store.visible_workspaces(session, who.user)
+            touch(who)
+            return ("[" + ",".join(row.model_dump_json() for row in rows) + "]").encode()
+
+        return Response(await run_in_threadpool(answer), media_type=JSON_TYPE)
 
     @app.get(f"{prefix}/workspaces/{{w}}/changes", response_model=wire.ChangesPage, responses=problem_responses, tags=["sync"])
     def pull(
