@@ -3,7 +3,7 @@
 Runs the shared anchor scripts (``../shared/anchors/anki``: bench.py, interrupt.py,
 proxy.py) with a Python environment that has PyPI ``anki`` installed, found in
 this order: ``--anki-venv``, ``$ANKI_VENV``, ``../notes/anki/venv`` next to the
-checkout. Nothing is installed here; without such an environment the benchmark
+checkout (the scripts: ``$ANKI_ANCHOR_SCRIPTS`` or ``../shared/anchors/anki``). Nothing is installed here; without such an environment the benchmark
 says so and prints our figures alone.
 """
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ANCHOR_SCRIPTS = ROOT.parent / "shared" / "anchors" / "anki"
+ANCHOR_SCRIPTS = Path(os.environ.get("ANKI_ANCHOR_SCRIPTS", ROOT.parent / "shared" / "anchors" / "anki"))
 DEFAULT_VENV = ROOT.parent / "notes" / "anki" / "venv"
 USERS = ("user1", "user2", "user3", "user4")
 

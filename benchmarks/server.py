@@ -218,6 +218,13 @@ def _ratio(ours: float, anki: float | None) -> str:
 def _pull_all(client: SyncClient, since: int = 0, on_page: Any = None) -> tuple[int, int]:
     """Pull every page after ``since`` as a laptop does, parsed (not stored: Anki's figure includes its disk write)."""
     count = 0
+    if not hasattr(client, "pull_dicts"):  # a client from before pull_dicts (to measure an older checkout)
+        for model_page in client.pull(WORKSPACE, since=since, limit=1000):
+            count += len(model_page.records)
+            since = model_page.next_since
+            if on_page is not None:
+                on_page(since)
+        return count, since
     for page in client.pull_dicts(WORKSPACE, since=since, limit=1000):
         count += len(page["records"])
         since = page["next_since"]

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import threading
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -26,6 +27,9 @@ from requests.structures import CaseInsensitiveDict
 from sync import wire
 
 GZIP_REQUEST_MIN_BYTES = 1024
+# The most a pull page may inflate to here (a server from before the page byte cap sends up
+# to 1000 records of 256 KiB); a gzip bomb from a hostile server stops there.
+MAX_PAGE_BYTES = 300 * 1024 * 1024
 DEFAULT_CHUNK_BYTES = 1024 * 1024
 
 
@@ -196,10 +200,22 @@ class SyncClient:
 
     def _fetch_page(self, workspace: str, since: int, limit: int) -> tuple[bytes, int | None, bool | None]:
         """A page's body, and its cursor from the headers when the server sends them."""
-        response = self.request("GET", f"/workspaces/{workspace}/changes", params={"since": since, "limit": limit})
+        response = self.request("GET", f"/workspaces/{workspace}/changes", params={"since": since, "limit": limit},
+                                stream=True)
+        with response:
+            # Read the compressed body at once and inflate it in one call: requests would do it
+            # 10 KB at a time, a third of the client's time on a first sync.
+            raw = response.raw.read(decode_content=False)
+            if response.headers.get("Content-Encoding", "").lower() == "gzip":
+                inflater = zlib.decompressobj(31)
+                body = inflater.decompress(raw, MAX_PAGE_BYTES)
+                if inflater.unconsumed_tail:
+                    raise ProtocolError(f"a page of {workspace} inflates past {MAX_PAGE_BYTES} bytes: refused")
+            else:
+                body = raw
         next_since = response.headers.get(wire.NEXT_SINCE_HEADER, "")
         has_more = response.headers.get(wire.HAS_MORE_HEADER)
-        return (response.content, int(next_since) if next_since.isdigit() and len(next_since) < 19 else None,
+        return (body, int(next_since) if next_since.isdigit() and len(next_since) < 19 else None,
                 None if has_more is None else has_more == "1")
 
     def pull(self, workspace: str, since: int = 0, limit: int = 1000) -> Iterator[wire.ChangesPage]:
