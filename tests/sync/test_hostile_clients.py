@@ -404,3 +404,23 @@ def test_clients_errors_stay_client_errors(target: Target) -> None:
     with pytest.raises(ProblemError) as caught:
         target.client("owner").pull_page("personal-999999")
     assert caught.value.status == 404
+
+
+def test_a_repeating_log_message_is_written_a_few_times_a_minute_then_counted() -> None:
+    import logging
+
+    from sync.server.limits import FloodFilter
+
+    now = [0.0]
+    flood = FloodFilter(burst=3, period_s=60, clock=lambda: now[0])
+
+    def record(message: str, level: int = logging.ERROR) -> logging.LogRecord:
+        return logging.LogRecord("uvicorn.error", level, __file__, 1, message, (), None)
+
+    passed = [flood.filter(record("Exception in ASGI application")) for _ in range(1000)]
+    assert passed.count(True) == 3
+    assert flood.filter(record("another message"))  # counted apart
+    assert flood.filter(record("GET /status 200", logging.INFO))  # below warnings: never limited
+    now[0] += 61
+    summary = record("Exception in ASGI application")
+    assert flood.filter(summary) and "997 more like this" in summary.getMessage()
