@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -102,12 +103,17 @@ _VISIBLE_TO_MEMBER = _WORKSPACES_WITH_ROLE.where(
 
 def visible_workspaces(session: Session, user: models.User) -> list[wire.WorkspaceInfo]:
     """The workspaces a user sees, with their role in each (the same rules as ``role_in``)."""
-    query = _WORKSPACES_WITH_ROLE if user.is_admin else _VISIBLE_TO_MEMBER
+    return workspaces_seen_by(session, user.id, user.is_admin)
+
+
+def workspaces_seen_by(connection: Session | Connection, user_id: int, is_admin: bool) -> list[wire.WorkspaceInfo]:
+    """``visible_workspaces`` on a session or a plain connection (the "nothing new" sync needs no ORM)."""
+    query = _WORKSPACES_WITH_ROLE if is_admin else _VISIBLE_TO_MEMBER
     result = []
-    for row in session.execute(query, {"user_id": user.id}):
+    for row in connection.execute(query, {"user_id": user_id}):
         if row.kind == "personal":
-            role = "admin" if row.owner_id == user.id else None
-        elif user.is_admin:
+            role = "admin" if row.owner_id == user_id else None
+        elif is_admin:
             role = "admin"
         else:
             role = row.role or ("reader" if row.kind == "library" else None)
