@@ -326,27 +326,37 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         return Response(await run_in_threadpool(answer), media_type=JSON_TYPE)
 
     @app.get(f"{prefix}/workspaces/{{w}}/changes", response_model=wire.ChangesPage, responses=problem_responses, tags=["sync"])
-    def pull(
+    async def pull(
         request: Request,
         w: str = WORKSPACE_PARAM,
         since: int = Query(0, ge=0, le=2**62, description="cursor: the next_since of the previous page; 0 = everything"),
         limit: int = Query(1000, ge=1, le=1000, description="records per page (a page may end earlier: see max_page_bytes)"),
-        who: Caller = Depends(caller),
+        _: Any = Security(bearer),
     ) -> Response:
-        if who.user is None and not (w == "library" and settings.public_library):
-            raise ProblemError(401, "sign in to use this workspace", headers={"WWW-Authenticate": "Bearer"})
+        header = request.headers.get("authorization")
         gzip = accepts_gzip(request.headers)
-        with db.read() as session:
-            workspace, _ = store.workspace_for(session, w, who.user, settings.public_library)
-            try:
-                page = store.pull_page(session, workspace, since, min(limit, limits.max_pull_limit), limits.max_page_bytes)
-            except store.CursorGone as gone:
-                raise ProblemError(
-                    410, f"{gone}: this server cannot serve that cursor (restored from a backup, or another server); "
-                    "pull this workspace again from 0", head=gone.head,
-                ) from None
-            # Read, encoded and compressed a few records at a time, on this worker thread.
-            body, compressed = encode_body(page.parts, gzip, settings.gzip_min_bytes)
+
+        def answer() -> tuple[bytes, bool, store.Page]:
+            # Who asks, whether they may read, and the page: one session on one worker thread.
+            with db.read() as session:
+                who = identify(session, header) if header else Caller()
+                if who.user is None and not (w == "library" and settings.public_library):
+                    raise ProblemError(401, "sign in to use this workspace", headers={"WWW-Authenticate": "Bearer"})
+                workspace, _ = store.workspace_for(session, w, who.user, settings.public_library)
+                try:
+                    page = store.pull_page(session, workspace, since, min(limit, limits.max_pull_limit), limits.max_page_bytes)
+                except store.CursorGone as gone:
+                    raise ProblemError(
+                        410, f"{gone}: this server cannot serve that cursor (restored from a backup, or another server); "
+                        "pull this workspace again from 0", head=gone.head,
+                    ) from None
+                # Read, encoded and compressed a few records at a time, on this worker thread.
+                body, compressed = encode_body(page.parts, gzip, settings.gzip_min_bytes)
+            if who.token is not None:
+                touch(who)
+            return body, compressed, page
+
+        body, compressed, page = await run_in_threadpool(answer)
         # The cursor in headers too, so a client can ask for the next page before it has parsed this one.
         headers = {wire.NEXT_SINCE_HEADER: str(page.next_since), wire.HAS_MORE_HEADER: "1" if page.has_more else "0"}
         if compressed:
