@@ -370,8 +370,19 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         openapi_extra={"requestBody": {"required": True, "content": {JSON_TYPE: {"schema": {"$ref": "#/components/schemas/PushRequest"}}}}},
         tags=["sync"],
     )
-    async def push(request: Request, w: str = WORKSPACE_PARAM, who: Caller = Depends(caller)) -> Response:
-        await run_in_threadpool(writable, w, who)
+    async def push(request: Request, w: str = WORKSPACE_PARAM, _: Any = Security(bearer)) -> Response:
+        header = request.headers.get("authorization")
+
+        def may_write() -> Caller:
+            # Who, and whether they may write here, in one worker-thread hop: before the body is read.
+            with db.read() as session:
+                who = identify(session, header) if header else Caller()
+            if who.token is not None:
+                touch(who)
+            writable(w, who)
+            return who
+
+        who = await run_in_threadpool(may_write)
         payload = await read_json(request)
         try:
             changes = store.check_push_envelope(payload, limits)
