@@ -123,6 +123,62 @@ class CountingProxy:
         self.listener.close()
 
 
+def _serve_proxy(target_port: int, commands: Any) -> None:
+    proxy = CountingProxy(target_port)
+    commands.send(proxy.port)
+    while True:
+        name, *args = commands.recv()
+        if name == "close":
+            proxy.close()
+            return
+        if name == "reset":
+            proxy.reset()
+        elif name == "cut":
+            proxy.cut_after(*args)
+        with proxy.lock:
+            commands.send((proxy.up, proxy.down, proxy.requests))
+
+
+class ProxyProcess:
+    """The counting proxy in a process of its own, as the Anki anchor's is: in the client's
+    process its threads would compete with the client for the interpreter lock and slow it."""
+
+    def __init__(self, target_port: int) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self._commands, theirs = context.Pipe()
+        self._process = context.Process(target=_serve_proxy, args=(target_port, theirs), daemon=True)
+        self._process.start()
+        self.port = self._commands.recv()
+
+    def _ask(self, *command: Any) -> tuple[int, int, int]:
+        self._commands.send(command)
+        return self._commands.recv()
+
+    def reset(self) -> None:
+        self._ask("reset")
+
+    def cut_after(self, direction: str, more_bytes: int | None) -> None:
+        self._ask("cut", direction, more_bytes)
+
+    @property
+    def up(self) -> int:
+        return self._ask("get")[0]
+
+    @property
+    def down(self) -> int:
+        return self._ask("get")[1]
+
+    @property
+    def requests(self) -> int:
+        return self._ask("get")[2]
+
+    def close(self) -> None:
+        self._commands.send(("close",))
+        self._process.join(10)
+
+
 # -- a server to measure ------------------------------------------------------------------------------
 
 
@@ -234,7 +290,7 @@ def _pull_all(client: SyncClient, since: int = 0, on_page: Any = None) -> tuple[
 
 
 def single_client_figures(base_url: str, records: int, anki: Any = None) -> dict[str, float]:
-    proxy = CountingProxy(int(base_url.rsplit(":", 1)[1]))
+    proxy = ProxyProcess(int(base_url.rsplit(":", 1)[1]))
     proxied = f"http://127.0.0.1:{proxy.port}"
     writer = SyncClient(base_url)
     token = writer.sign_in("bench", PASSWORD, "writer").token
