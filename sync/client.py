@@ -65,6 +65,25 @@ class BlobHashMismatch(RuntimeError):
     pass
 
 
+def _raise_if_cut(response: requests.Response) -> None:
+    """Raise ConnectionError when the answer's head or body was cut short.
+
+    A connection dropped in the middle of the headers leaves a response whose later headers
+    (``Companion-Protocol`` among them) are simply missing: that is a cut to retry, not a
+    captive portal. http.client notes the unfinished header block as a defect; a body cut
+    short fails to read.
+    """
+    original = getattr(getattr(response, "raw", None), "_original_response", None)
+    defects = getattr(getattr(original, "msg", None), "defects", None)
+    if defects:
+        response.close()
+        raise requests.ConnectionError(f"the answer's headers were cut short ({defects[0].__class__.__name__})")
+    try:
+        _ = response.content  # small for a portal's page; reading it shows whether the body was cut
+    except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError) as error:
+        raise requests.ConnectionError(f"the answer was cut short: {error}") from error
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -113,6 +132,7 @@ class SyncClient:
                                         timeout=self.timeout, stream=stream)
         announced = response.headers.get(wire.PROTOCOL_HEADER)
         if announced != str(wire.PROTOCOL_VERSION):
+            _raise_if_cut(response)  # a connection cut inside the headers is a cut, not a portal
             response.close()
             if announced is not None and announced.strip().isdigit():
                 raise VersionMismatch(

@@ -53,6 +53,7 @@ SERVER_ID_KEY = "sync.server_id"
 TEAMS_KEY = "sync.teams"
 LAST_SYNC_KEY = "sync.last_success_ms"
 LAST_ERROR_KEY = "sync.last_error"
+UNAVAILABLE_BLOBS_KEY = "sync.unavailable_blobs"  # referenced, but the server never received them
 STATUS_MAX_AGE_S = 10 * 60  # re-read /status (clock offset, limits) at most this often
 BLOB_CHUNK_BYTES = 256 * 1024  # a cut on a 2G link loses little; the server keeps what arrived anyway
 PAGE_BODY_BYTES = 4 * 1024 * 1024  # half the server's body limit: JSON estimates are rough
@@ -374,7 +375,9 @@ class SyncEngine:
                     self.replica.reset_cursor(info.id)
                     report.workspaces.setdefault(info.id, WorkspaceReport(info.id)).restarted_from_zero = True
             self.replica.set_sync_state(SERVER_ID_KEY, status.server_id)
+        unavailable = set(self.replica.get_sync_state(UNAVAILABLE_BLOBS_KEY, []) or [])
         idle = all(self.replica.cursor(info.id) == info.head and self.replica.pending_count(info.id) == 0
+                   and not [ref for ref in self.replica.missing_blobs(info.id) if ref["blob"] not in unavailable]
                    for info in infos)
         if idle and not verify and not report.workspaces:
             report.nothing_new = True
@@ -525,6 +528,14 @@ class SyncEngine:
 
     def _download_blobs(self, workspace: str, item: WorkspaceReport) -> None:
         missing = self.replica.missing_blobs(workspace)
+        unavailable = set(self.replica.get_sync_state(UNAVAILABLE_BLOBS_KEY, []) or [])
+        try:
+            self._download_each(workspace, item, missing, unavailable)
+        finally:
+            unavailable |= set(item.blobs_unavailable)
+            self.replica.set_sync_state(UNAVAILABLE_BLOBS_KEY, sorted(unavailable)[-1000:])
+
+    def _download_each(self, workspace: str, item: WorkspaceReport, missing: list[dict], unavailable: set[str]) -> None:
         for index, ref in enumerate(missing):
             sha256 = ref["blob"]
             destination = self.replica.blob_path(sha256)
@@ -543,6 +554,7 @@ class SyncEngine:
                     item.blobs_unavailable.append(sha256)  # referenced, never uploaded by its author: not ours to fix
                     continue
                 raise
+            unavailable.discard(sha256)
             item.blobs_down += 1
             log.debug("blob %s (%d bytes) downloaded", sha256, size)
 

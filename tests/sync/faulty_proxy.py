@@ -121,6 +121,12 @@ class _Connection:
             try:
                 if reset:
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                # shutdown() wakes the threads blocked in recv() on it; close() alone would not,
+                # and the connection would stay open under them.
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            try:
                 sock.close()
             except OSError:
                 pass

@@ -69,8 +69,23 @@ def sync_server(backend: Backend, tmp_path_factory) -> Iterator[SyncServer]:
     process = ServerProcess(data_dir, url, "--max-failed-logins-per-address", "100000").start()
     yield SyncServer(data_dir, url, process)
     process.stop()
-    errors = process.server_errors()
-    assert not errors, f"the server logged errors:\n{errors}"
+    failures = server_failures(process.log.read_text(errors="replace"))
+    assert not failures, "the server failed:\n" + "\n".join(failures)
+
+
+def server_failures(log_text: str) -> list[str]:
+    """The exceptions in a server log, except a client hanging up mid-body (the tests cut links on purpose;
+    the server-hardening branch answers those with a 400 instead of logging them)."""
+    lines = log_text.splitlines()
+    failures, inside = [], False
+    for line in lines:
+        if line.startswith("Traceback"):
+            inside = True
+        elif inside and line and not line.startswith(" "):
+            inside = False
+            if "ClientDisconnect" not in line:
+                failures.append(line)
+    return failures
 
 
 @dataclass
