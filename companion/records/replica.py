@@ -530,7 +530,10 @@ class LocalReplica:
     def _setting(self, key: str, default=None):
         with self.engine.connect() as connection:
             value = connection.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": key}).scalar()
-        return default if value is None else json.loads(value)
+        if value is None:
+            return default
+        # The column is declared JSON, which SQLite gives numeric affinity: "10" comes back as 10.
+        return json.loads(value) if isinstance(value, str) else value
 
     def _set_setting(self, key: str, value) -> None:
         with self.records.sessions.begin() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -14,7 +15,8 @@ import pytest
 from sync.client import SyncClient
 from sync.engine import SyncEngine
 from tests.sync.conftest import PASSWORD, Backend, ServerProcess, admin
-from tests.sync.memory_replica import MemoryReplica
+from companion.records import LocalReplica
+from companion.replication import Record
 
 
 @dataclass
@@ -90,11 +92,11 @@ def server_failures(log_text: str) -> list[str]:
 
 @dataclass
 class Laptop:
-    """One installation: its replica and blob store, signed in as ``person``."""
+    """One installation: its own data folder (SQLite database, blob store) with the real LocalReplica."""
 
     person: Person
     folder: Path
-    replica: Any
+    replica: LocalReplica
     teams: list[str] = field(default_factory=list)
 
     def engine(self, url: str, **options: Any) -> SyncEngine:
@@ -104,16 +106,44 @@ class Laptop:
         return SyncEngine(self.replica, url, self.person.token, **options)
 
     def write(self, workspace: str, record_id: str, record_type: str, values: dict[str, Any]) -> None:
-        self.replica.write(workspace, record_id, record_type, values)
+        """An edit through the record writer, as the screens make it."""
+        with self.replica.records.transaction() as writer:
+            if writer.row(record_type, record_id) is None:
+                values = {**CREATE_DEFAULTS.get(record_type, {}), **values}
+                if record_type == "checklist_item":
+                    values.setdefault("item_key", record_id[:8])
+                writer.create(record_type, values, record_id=record_id, workspace=workspace)
+            else:
+                writer.update(record_type, record_id, values)
+
+    def record(self, workspace: str, record_id: str) -> Record | None:
+        return next((r for r in self.replica.records_of(workspace) if r.id == record_id), None)
 
     def value(self, workspace: str, record_id: str, name: str) -> Any:
-        return self.replica.value(workspace, record_id, name)
+        record = self.record(workspace, record_id)
+        return record.fields[name]["v"] if record is not None and name in record.fields else None
+
+    def close(self) -> None:
+        self.replica.engine.dispose()
+
+
+def open_replica(folder: Path) -> LocalReplica:
+    from companion.config import Paths
+    from companion.session import open_data
+
+    data = open_data(Paths(folder.resolve()))
+    return LocalReplica(data.library.engine, data.paths.blobs_dir)
 
 
 def new_laptop(person: Person, folder: Path, teams: list[str] | None = None) -> Laptop:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "blobs").mkdir(exist_ok=True)
-    return Laptop(person, folder, MemoryReplica(None, folder / "blobs"), list(teams or []))
+    return Laptop(person, folder, open_replica(folder), list(teams or []))
+
+
+# Columns a new record of the type must have (what the screens fill in).
+CHECKLIST_ID = "5c0e1b0e-8a35-4c53-9d8e-0b7a6d7f2a10"
+CREATE_DEFAULTS = {"checklist_item": {"checklist_id": CHECKLIST_ID, "section_key": "preparation", "position": 0}}
+BOOKMARK = {"guide_slug": "welcome-to-openimis", "created_at": dt.datetime(2026, 11, 30, 9, 15)}
 
 
 def new_id() -> str:

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from sync.engine import SyncError
-from tests.sync.laptops import SyncServer, new_id, new_laptop, sync_server  # noqa: F401 (fixture)
+from tests.sync.laptops import BOOKMARK, SyncServer, new_id, new_laptop, sync_server  # noqa: F401 (fixture)
 
 
 class CountingSession(requests.Session):
@@ -32,8 +32,8 @@ def test_two_laptops_share_a_team_workspace_and_agree(sync_server: SyncServer, t
     second = new_laptop(bakary, tmp_path / "b", [team])
     ids = [new_id() for _ in range(25)]
     for n, record_id in enumerate(ids):
-        first.write(team, record_id, "checklist_item", {"title": f"Item {n}", "status": "todo"})
-    first.write(amina.personal, new_id(), "bookmark", {"guide_slug": "welcome"})
+        first.write(team, record_id, "checklist_item", {"notes": f"Item {n}", "status": "todo"})
+    first.write(amina.personal, new_id(), "bookmark", BOOKMARK)
 
     report = first.engine(sync_server.url, page_limit=10).sync()
     assert report.workspaces[team].pushed == 25 and report.workspaces[team].agreed is True
@@ -42,7 +42,7 @@ def test_two_laptops_share_a_team_workspace_and_agree(sync_server: SyncServer, t
 
     report = second.engine(sync_server.url, page_limit=10).sync()
     assert report.workspaces[team].pulled == 25
-    assert second.value(team, ids[7], "title") == "Item 7"
+    assert second.value(team, ids[7], "notes") == "Item 7"
     assert second.replica.record_count(bakary.personal) == 0  # never amina's personal workspace
     assert second.replica.digest(team) == first.replica.digest(team)
 
@@ -50,7 +50,7 @@ def test_two_laptops_share_a_team_workspace_and_agree(sync_server: SyncServer, t
 def test_a_sync_with_nothing_new_is_one_request(sync_server: SyncServer, tmp_path: Path) -> None:
     person = sync_server.person()
     laptop = new_laptop(person, tmp_path / "a")
-    laptop.write(person.personal, new_id(), "bookmark", {"guide_slug": "welcome"})
+    laptop.write(person.personal, new_id(), "bookmark", BOOKMARK)
     session = CountingSession()
     engine = laptop.engine(sync_server.url, session=session)
     engine.sync()
@@ -65,7 +65,7 @@ def test_edits_on_both_laptops_meet_in_a_conflict_record(sync_server: SyncServer
     team = sync_server.team(amina, bakary)
     first, second = new_laptop(amina, tmp_path / "a", [team]), new_laptop(bakary, tmp_path / "b", [team])
     record = new_id()
-    first.write(team, record, "checklist_item", {"title": "Train enrolment officers", "status": "todo"})
+    first.write(team, record, "checklist_item", {"notes": "Train enrolment officers", "status": "todo"})
     first.engine(sync_server.url).sync()
     second.engine(sync_server.url).sync()
     first.write(team, record, "checklist_item", {"status": "done"})
@@ -77,8 +77,8 @@ def test_edits_on_both_laptops_meet_in_a_conflict_record(sync_server: SyncServer
     assert first.replica.digest(team) == second.replica.digest(team)
     winner = first.value(team, record, "status")
     assert winner == "blocked"  # the later edit wins; the other is kept in the conflict record
-    conflicts = [r for r in first.replica.spaces[team].records.values() if r.type == "conflict"]
-    assert [c.fields["other"]["v"]["v"] for c in conflicts] == ["done"]
+    conflicts = first.replica.conflicts()
+    assert [(c["record"], c["field"], c["other"]["v"]) for c in conflicts] == [(record, "status", "done")]
 
 
 def test_blobs_go_up_before_the_changes_and_come_down_verified(sync_server: SyncServer, tmp_path: Path) -> None:
@@ -90,8 +90,8 @@ def test_blobs_go_up_before_the_changes_and_come_down_verified(sync_server: Sync
     stored = first.replica.blob_path(sha)
     stored.parent.mkdir(parents=True)
     stored.write_bytes(data)
-    first.write(team, new_id(), "attachment", {"file": {"blob": sha, "name": "minutes.pdf", "size": len(data),
-                                                        "mime": "application/pdf"}})
+    first.write(team, new_id(), "attachment", {"item_id": new_id(), "sha256": sha, "name": "minutes.pdf",
+                                               "size": len(data), "mime": "application/pdf"})
     report = first.engine(sync_server.url).sync()
     assert report.workspaces[team].blobs_up == 1
     report = second.engine(sync_server.url).sync()

@@ -21,7 +21,7 @@ import requests
 
 from sync.engine import SyncError
 from tests.sync.faulty_proxy import FaultyProxy
-from tests.sync.laptops import SyncServer, new_id, new_laptop, sync_server  # noqa: F401 (fixture)
+from tests.sync.laptops import BOOKMARK, SyncServer, new_id, new_laptop, sync_server  # noqa: F401 (fixture)
 
 SEED = int(os.environ.get("COMPANION_SYNC_TEST_SEED", "20261203"))
 
@@ -58,7 +58,7 @@ def _fill(laptop, workspace: str, count: int) -> list[str]:
     ids = [new_id() for _ in range(count)]
     for n, record_id in enumerate(ids):
         laptop.write(workspace, record_id, "checklist_item",
-                     {"title": f"Item {n}", "notes": os.urandom(200).hex(), "status": "todo"})
+                     {"notes": f"Item {n} " + os.urandom(200).hex(), "owner": "Amina", "status": "todo"})
     return ids
 
 
@@ -127,7 +127,7 @@ def test_blob_transfers_cut_half_way_resume_from_the_last_byte(sync_server: Sync
     sender, receiver = new_laptop(person, tmp_path / "sender"), new_laptop(person, tmp_path / "receiver")
     sha, data = _blob(sender, 1_500_000)
     sender.write(person.personal, new_id(), "attachment",
-                 {"file": {"blob": sha, "name": "slides.pdf", "size": len(data), "mime": "application/pdf"}})
+                 {"item_id": new_id(), "sha256": sha, "name": "slides.pdf", "size": len(data), "mime": "application/pdf"})
     with FaultyProxy(("127.0.0.1", sync_server.port)) as proxy:
         proxy.cut_next_at(900_000)
         with pytest.raises(SyncError):
@@ -153,7 +153,7 @@ def test_a_flaky_link_with_latency_and_random_cuts_still_finishes(sync_server: S
     first, second = new_laptop(person, tmp_path / "a"), new_laptop(person, tmp_path / "b")
     ids = _fill(first, person.personal, 40)
     sha, data = _blob(first, 300_000)
-    first.write(person.personal, new_id(), "attachment", {"file": {"blob": sha, "name": "a.png", "size": len(data), "mime": "image/png"}})
+    first.write(person.personal, new_id(), "attachment", {"item_id": new_id(), "sha256": sha, "name": "a.png", "size": len(data), "mime": "image/png"})
     with FaultyProxy(("127.0.0.1", sync_server.port), seed=SEED) as proxy:
         proxy.latency_s = 0.02
         proxy.cut_after(20_000, 120_000)
@@ -161,7 +161,7 @@ def test_a_flaky_link_with_latency_and_random_cuts_still_finishes(sync_server: S
         second.engine(proxy.url, page_limit=10, max_attempts=20).sync()
         assert proxy.cuts >= 2, "the link was never cut: the test proved nothing"
     assert second.replica.digest(person.personal) == first.replica.digest(person.personal)
-    assert second.value(person.personal, ids[-1], "title") == "Item 39"
+    assert second.value(person.personal, ids[-1], "notes").startswith("Item 39 ")
     assert second.replica.blob_path(sha).read_bytes() == data
 
 
@@ -224,7 +224,7 @@ def test_an_answer_without_the_protocol_header_is_never_success(mode: str, code:
                                                                 sync_server: SyncServer) -> None:
     person = sync_server.person()
     laptop = new_laptop(person, tmp_path / "a")
-    laptop.write(person.personal, new_id(), "bookmark", {"guide_slug": "welcome"})
+    laptop.write(person.personal, new_id(), "bookmark", BOOKMARK)
     handler = type("Handler", (_Impostor,), {"mode": mode})
     impostor = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=impostor.serve_forever, daemon=True).start()
@@ -245,7 +245,7 @@ def test_a_laptop_clock_a_year_wrong_is_corrected_by_the_server_offset(sync_serv
     year = 365 * 24 * 3600.0
     skewed_wall = lambda: time.time() + year  # noqa: E731
     wrong = new_laptop(amina, tmp_path / "wrong", [team])
-    wrong.replica.clock = Clock(wrong.replica.device_id, wall=skewed_wall)
+    wrong.replica.records._clock = Clock(wrong.replica.device_id, wall=skewed_wall)  # the laptop's wrong wall clock
     right = new_laptop(bakary, tmp_path / "right", [team])
     record = new_id()
     right.write(team, record, "checklist_item", {"status": "todo"})
