@@ -73,6 +73,10 @@ def show_migration_error(error) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if getattr(args, "command", None):
+        from sync.commands import run_command  # no Qt: sign-in, sync and bundles from a script
+
+        return run_command(args)
     paths = Paths.resolve(args.data_dir)
     if args.self_check:
         from companion.selfcheck import run_self_check

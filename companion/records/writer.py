@@ -270,7 +270,9 @@ class Records:
         offset = session.execute(setting, {"k": OFFSET_KEY}).scalar()
         # Never go back behind a stamp already given out, whatever the wall clock says now.
         last = session.execute(text("SELECT max(t) FROM record_field")).scalar()
-        clock = Clock(device, offset_ms=int(json.loads(offset)) if offset else 0)
+        if isinstance(offset, str):  # SQLite's numeric affinity may hand the JSON number back as a number
+            offset = json.loads(offset)
+        clock = Clock(device, offset_ms=int(offset) if offset else 0)
         if last:
             clock.observe(last)
         return clock
