@@ -348,6 +348,10 @@ class SyncEngine:
         self._status, self._status_at = status, time.monotonic()
         return status
 
+    def set_teams(self, teams: Iterable[str] | None) -> None:
+        """The team workspaces to keep on this laptop (None: those saved in the replica's sync state)."""
+        self._teams = set(teams) if teams is not None else None
+
     def chosen_teams(self) -> set[str]:
         if self._teams is not None:
             return self._teams

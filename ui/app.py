@@ -17,10 +17,13 @@ class RunningApp:
     window: "MainWindow"  # noqa: F821 - imported lazily with Qt
     data: "OpenedData"  # noqa: F821
     languages: "LanguageManager"  # noqa: F821
+    sync: "SyncUI | None" = None  # noqa: F821
 
     def close(self) -> None:
         from PySide6.QtCore import QThreadPool
 
+        if self.sync is not None:
+            self.sync.shutdown()  # a running sync stops at its next step; what it stored is kept
         self.window.close()
         QThreadPool.globalInstance().waitForDone()  # let a running import finish its transaction
         self.languages.uninstall()
@@ -53,7 +56,11 @@ def start(paths: Paths, language: str | None = None) -> RunningApp:
     window.show()
     if bundled_content_needs_import(data.library):
         window.import_bundled_content()
-    return RunningApp(window, data, languages)
+    from companion.records import LocalReplica
+    from ui.sync_ui import install_sync
+
+    sync = install_sync(window, LocalReplica(data.library.engine, paths.blobs_dir), paths.data_dir)
+    return RunningApp(window, data, languages, sync)
 
 
 def show_migration_error(error) -> None:
