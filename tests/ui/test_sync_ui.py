@@ -40,7 +40,7 @@ def test_sign_in_choose_a_team_and_sync_from_the_window(launch, qtbot, ui_server
     app = launch()
     sync = _sync_ui(app)
     assert sync.controller.status.state == SIGNED_OUT
-    assert sync.button.text() == "Sign in to sync" and sync.button.isVisible()
+    assert sync.button.text() == "Sign in" and sync.button.isVisible()
     dialog = sync.sign_in()
     dialog.server_field.setText(ui_server.url)
     dialog.user_field.setText(amina.name)

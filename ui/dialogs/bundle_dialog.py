@@ -3,6 +3,7 @@ it will change before anything changes. Reading, checking and writing run off th
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QListWidget, QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
-from companion.i18n import N_, _, format_number, ngettext
+from companion.i18n import N_, _, format_datetime, format_number, ngettext
 from sync.bundle import SUFFIX, BundleError, ImportPreview, apply_import, export_workspace, preview_import
 from ui.runner import run_in_background
 from ui.screens.conflicts import TYPE_NAMES
@@ -37,6 +38,15 @@ def workspace_label(workspace: str) -> str:
     if workspace == "local":
         return _("Only on this laptop (not shared yet)")
     return _("Team: {name}").format(name=workspace)
+
+
+def _made_when(stamp: str) -> str:
+    """The manifest's UTC time, shown in this laptop's time and the interface language."""
+    try:
+        moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        return stamp or "?"
+    return format_datetime(moment.astimezone().replace(tzinfo=None), "short")
 
 
 class BundleDialog(QDialog):
@@ -184,6 +194,7 @@ class BundleDialog(QDialog):
         self.preview = None
         self.busy = True
         self._show_preview()
+        self.import_message.setToolTip("")
         self.import_message.setText(_("Checking {file}…").format(file=path.name))
         run_in_background(lambda _p: preview_import(self.replica, path), on_success=self._previewed,
                           on_failure=lambda error: self._refused(path, error))
@@ -201,7 +212,8 @@ class BundleDialog(QDialog):
         if isinstance(error, BundleError):
             reason = _(REFUSALS.get(error.code, REFUSALS["damaged"]))
             self.import_message.setText(_("{file} was refused; nothing was changed. {reason}").format(
-                file=path.name, reason=reason) + "\n" + error.message)
+                file=path.name, reason=reason))
+            self.import_message.setToolTip(error.message)  # the technical detail, for support staff
         else:
             self.import_message.setText(_("{file} could not be read: {reason}").format(file=path.name, reason=error))
 
@@ -212,13 +224,11 @@ class BundleDialog(QDialog):
         self.choose_button.setEnabled(not self.busy)
         if preview is None:
             self.summary.setText(_("Choose a bundle file to see what it would change."))
-            self.changes_list.hide()
             return
         bundle, applied = preview.bundle, preview.applied
         made = _("Made by {who} on {when}.").format(who=bundle.created_by or _("someone"),
-                                                     when=bundle.created_at.replace("T", " ").rstrip("Z"))
+                                                     when=_made_when(bundle.created_at))
         self.summary.setText(_("{workspace}. {made}").format(workspace=workspace_label(bundle.workspace), made=made))
-        self.changes_list.show()
         if not applied.records:
             self.changes_list.addItem(_("Nothing new: this laptop already has everything in the file."))
         for kind, count in sorted(applied.by_type.items(), key=lambda item: -item[1]):

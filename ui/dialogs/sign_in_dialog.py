@@ -30,7 +30,7 @@ class SignInDialog(QDialog):
         self.data_dir = data_dir
         self.answer = None
         self.busy = False
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(560)
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -69,6 +69,7 @@ class SignInDialog(QDialog):
         self.choose_label.setWordWrap(True)
         self.workspace_list = QListWidget()
         self.workspace_list.setObjectName("workspaceList")
+        self.workspace_list.setWordWrap(True)
         choose = QWidget()
         second = QVBoxLayout(choose)
         second.setContentsMargins(0, 0, 0, 0)

@@ -67,6 +67,9 @@ class ConflictScreen(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("conflictList")
         self.list.setMinimumWidth(240)
+        self.list.setWordWrap(True)  # each entry: what (type and field) on one line, the record's title below
+        self.list.setSpacing(3)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentItemChanged.connect(self._show_current)
         self.empty = QLabel()
         self.empty.setObjectName("noConflicts")
@@ -85,7 +88,7 @@ class ConflictScreen(QWidget):
         self.merged_label = QLabel()
         self.merged = QPlainTextEdit()
         self.merged.setObjectName("mergedValue")
-        self.merged.setMaximumHeight(110)
+        self.merged.setMaximumHeight(120)
         self.save_merged = QPushButton()
         self.save_merged.setObjectName("saveMerged")
         self.save_merged.clicked.connect(self._resolve_merged)
@@ -96,9 +99,10 @@ class ConflictScreen(QWidget):
         detail = QVBoxLayout(self.detail)
         detail.setContentsMargins(0, 0, 0, 0)
         detail.addWidget(self.what)
-        detail.addLayout(sides, 1)
+        detail.addLayout(sides)
         detail.addWidget(self.merged_label)
         detail.addLayout(merged_row)
+        detail.addStretch(1)
 
         splitter = QSplitter()
         splitter.addWidget(self.list)
@@ -118,6 +122,7 @@ class ConflictScreen(QWidget):
         value = QPlainTextEdit()
         value.setObjectName(value_name)
         value.setReadOnly(True)
+        value.setMaximumHeight(180)
         when = QLabel()
         when.setWordWrap(True)
         button = QPushButton()
@@ -126,6 +131,7 @@ class ConflictScreen(QWidget):
         grid.addWidget(when, 0, 0)
         grid.addWidget(value, 1, 0)
         grid.addWidget(button, 2, 0, Qt.AlignmentFlag.AlignLeft)
+        grid.setRowStretch(3, 1)
         return box, value, when, button
 
     # --- content --------------------------------------------------------------------------------

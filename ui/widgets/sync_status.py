@@ -17,7 +17,7 @@ ICONS = {SIGNED_OUT: "sign-in", SYNCED: "synced", SYNCING: "syncing", OFFLINE: "
 
 def status_text(status: SyncStatus) -> str:
     if status.state == SIGNED_OUT:
-        return _("Sign in to sync")
+        return _("Sign in")
     if status.state == SYNCING:
         if status.total:
             return _("Syncing… {percent}").format(percent=format_percent(min(status.done / status.total, 1.0)))
@@ -44,7 +44,6 @@ class SyncStatusButton(QToolButton):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.setIconSize(QSize(20, 20))
         self.setAutoRaise(True)
-        self.setMaximumWidth(300)
         self.controller = controller
         controller.status_changed.connect(self.show_status)
         self.clicked.connect(self.details_requested.emit)
@@ -56,6 +55,8 @@ class SyncStatusButton(QToolButton):
         if status.state in (ERROR, OFFLINE) and status.problem:
             title, advice = describe(status.problem)
             tip = f"{title}\n{advice}"
+        elif status.state == SIGNED_OUT:
+            tip = _("Sign in to sync")
         else:
             tip = _("Sync: click for details and “Sync now”")
         self.setToolTip(tip)
