@@ -1,9 +1,9 @@
-"""python -m benchmarks [library|server|all] — print performance figures."""
+"""python -m benchmarks [library|server|sync-client|all] — print performance figures."""
 
 import importlib
 import sys
 
-SUITES = {"library": "benchmarks.library", "server": "benchmarks.server"}
+SUITES = {"library": "benchmarks.library", "server": "benchmarks.server", "sync-client": "benchmarks.sync_client"}
 
 
 def main(argv: list[str]) -> int:

@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 START_DELAY_MS = 3_000
 PERIOD_MS = 5 * 60_000
 SETTLE_MS = 20_000  # after the last local edit, wait this long before sending it
+# Records per pull page in the window: parsing a page holds Python's GIL in one C call, so a
+# 1,000-record page (~0.9 MB) could freeze the window for a few hundred ms on a slow laptop.
+WINDOW_PAGE_LIMIT = 250
 
 SIGNED_OUT, SYNCED, SYNCING, OFFLINE, WAITING, ERROR = "signed-out", "synced", "syncing", "offline", "waiting", "error"
 
@@ -64,7 +67,7 @@ class SyncController(QObject):
         super().__init__(parent)
         self.replica = replica
         self.data_dir = data_dir
-        self.engine_options = engine_options or {}
+        self.engine_options = {"page_limit": WINDOW_PAGE_LIMIT, **(engine_options or {})}
         self.account: Account | None = current_account(replica, data_dir)
         self._engine: SyncEngine | None = None
         self._cancel = threading.Event()
