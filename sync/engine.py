@@ -58,6 +58,7 @@ STATUS_MAX_AGE_S = 10 * 60  # re-read /status (clock offset, limits) at most thi
 BLOB_CHUNK_BYTES = 256 * 1024  # a cut on a 2G link loses little; the server keeps what arrived anyway
 PAGE_BODY_BYTES = 4 * 1024 * 1024  # half the server's body limit: JSON estimates are rough
 LARGE_OFFSET_MS = 24 * 3600 * 1000
+MIN_PAGE = 10  # the smallest page a failing link shrinks pushes and pulls to
 
 
 class SyncError(Exception):
@@ -213,6 +214,7 @@ class SyncEngine:
         self.backoff_max = backoff_max
         self.wall = wall
         self.page_limit = page_limit  # records per pull page and changes per push (capped by the server's limits)
+        self._page_now = page_limit  # halved after each failed push or pull, for the rest of this sync
         self._status: wire.Status | None = None
         self._status_at = 0.0
         self._progress_mark = 0
@@ -229,6 +231,7 @@ class SyncEngine:
     def sync(self, verify: bool = False) -> SyncReport:
         """One sync; ``verify`` compares digests even when nothing moved (``companion sync`` does)."""
         self._report = report = SyncReport()
+        self._page_now = self.page_limit
         try:
             self._sync(report, verify)
         except SyncError as error:
@@ -316,8 +319,7 @@ class SyncEngine:
             retry=tenacity.retry_if_exception(_transient),
             sleep=self._sleep,
             reraise=True,
-            before_sleep=lambda state: log.info("sync: %s failed (%s), retrying", what,
-                                                state.outcome.exception() if state.outcome else "?"),
+            before_sleep=lambda state: self._before_retry(what, state),
         )
         for attempt in retrying:
             with attempt:
@@ -326,6 +328,13 @@ class SyncEngine:
                 self._report.requests += 1
                 return function(*args, **kwargs)
         raise AssertionError("unreachable")
+
+    def _before_retry(self, what: str, state: tenacity.RetryCallState) -> None:
+        log.info("sync: %s failed (%s), retrying", what, state.outcome.exception() if state.outcome else "?")
+        # A link that keeps dropping: ask for less at a time, so each request has a chance to
+        # finish (and a cut costs less to send again).
+        if what in ("push", "pull"):
+            self._page_now = max(MIN_PAGE, self._page_now // 2)
 
     # -- the steps ---------------------------------------------------------------------------------
 
@@ -432,7 +441,12 @@ class SyncEngine:
                 page.append((entry, body))
                 size += cost
             self._tell("push", workspace, sent, total)
-            answer: wire.PushResponse = self._call("push", self.client.push, workspace, [body for _, body in page])
+
+            def send_page() -> tuple[list[tuple[Any, dict[str, Any]]], wire.PushResponse]:
+                chosen = page[:self._page_now]  # shrinks when the link keeps failing
+                return chosen, self.client.push(workspace, [body for _, body in chosen])
+
+            page, answer = self._call("push", send_page)
             by_id = {result.change_id: result for result in answer.results}
             done: list[int] = []
             for entry, body in page:
@@ -504,7 +518,8 @@ class SyncEngine:
         while True:
             self._tell("pull", workspace, item.pulled, 0)
             try:
-                page: wire.ChangesPage = self._call("pull", self.client.pull_page, workspace, since, limit)
+                page: wire.ChangesPage = self._call(
+                    "pull", lambda: self.client.pull_page(workspace, since, min(limit, self._page_now)))
             except ProblemError as error:
                 if error.status != 410:
                     raise
