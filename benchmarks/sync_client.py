@@ -3,7 +3,7 @@
     python -m benchmarks sync-client [--records 10000] [--edits 100]
 
 1. 100 edited checklist items over a simulated 2G link (250 kbit/s each way, 400 ms round
-   trip, each connection cut after a random 3-12 kB): one laptop pushes them, another pulls
+   trip, the link dropped every 4-9 kB of traffic): one laptop pushes them, another pulls
    them; time for each, cuts survived, and whether anything was lost (digests, counts).
 2. The window's event loop during a first sync of 10,000 records: a 10 ms timer on the UI
    thread records how late each tick fires while the sync runs on a worker thread (the
@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -54,7 +56,19 @@ def two_g(base: Path, server, edits: int) -> None:  # type: ignore[no-untyped-de
     with FaultyProxy(("127.0.0.1", server.port), seed=7) as proxy:
         proxy.latency_s = 0.2
         proxy.bandwidth_bps = 250_000
-        proxy.cut_after(3_000, 12_000)
+        # Drops: the link goes down every 4-9 kB of traffic (a few seconds at 250 kbit/s),
+        # whichever request is on it at the time.
+        dropping = threading.Event()
+
+        def drop_now_and_then() -> None:
+            rng = random.Random(11)
+            while not dropping.is_set():
+                cuts = proxy.cuts
+                proxy.cut_next_at(rng.randint(4_000, 9_000))
+                while proxy.cuts == cuts and not dropping.is_set():
+                    time.sleep(0.05)
+
+        threading.Thread(target=drop_now_and_then, daemon=True).start()
         started = time.perf_counter()
         push = first.engine(proxy.url, max_attempts=20, backoff_initial=0.2, backoff_max=2).sync()
         pushed = time.perf_counter() - started
@@ -63,9 +77,10 @@ def two_g(base: Path, server, edits: int) -> None:  # type: ignore[no-untyped-de
         pull = second.engine(proxy.url, max_attempts=20, backoff_initial=0.2, backoff_max=2).sync()
         pulled = time.perf_counter() - started
         down_bytes, down_cuts = proxy.bytes_relayed - up_bytes, proxy.cuts - up_cuts
+        dropping.set()
     same = first.replica.digest(person.personal) == second.replica.digest(person.personal)
     done = sum(1 for record_id in ids if second.value(person.personal, record_id, "status") == "done")
-    print(f"\n2G link (250 kbit/s, 400 ms RTT, each connection cut after 3-12 kB), {edits} edited items:")
+    print(f"\n2G link (250 kbit/s, 400 ms RTT, a drop every 4-9 kB of traffic), {edits} edited items:")
     print(f"  push: {pushed:6.2f} s, {push.requests} requests, {up_bytes / 1024:6.1f} KiB relayed, {up_cuts} cuts survived")
     print(f"  pull: {pulled:6.2f} s, {pull.requests} requests, {down_bytes / 1024:6.1f} KiB relayed, {down_cuts} cuts survived")
     print(f"  budget: each way <= 15 s, nothing lost -> {'OK' if max(pushed, pulled) <= 15 else 'OVER'}; "

@@ -402,14 +402,15 @@ class SyncEngine:
         workspace = info.id
         item = report.workspaces.setdefault(workspace, WorkspaceReport(workspace))
         moved = False
+        caught_up = False
         if self.replica.pending_count(workspace):
             if wire.ROLE_ORDER[info.role] < wire.ROLE_ORDER["editor" if info.kind == "library" else "member"]:
                 item.read_only_pending = self.replica.pending_count(workspace)
             else:
-                self._push(workspace, item, report, status)
+                caught_up = self._push(workspace, item, report, status, info.head)
                 moved = True
         head = info.head
-        if self.replica.cursor(workspace) != head or moved or item.restarted_from_zero:
+        if (self.replica.cursor(workspace) != head or moved or item.restarted_from_zero) and not caught_up:
             head = self._pull(workspace, item, report, status)
             moved = True
         if item.restarted_from_zero:
@@ -420,7 +421,16 @@ class SyncEngine:
 
     # -- push --------------------------------------------------------------------------------------
 
-    def _push(self, workspace: str, item: WorkspaceReport, report: SyncReport, status: wire.Status) -> None:
+    def _push(self, workspace: str, item: WorkspaceReport, report: SyncReport, status: wire.Status,
+              head_before: int) -> bool:
+        """Send the outbox. Returns True when the server's new records are exactly ours, so there is
+        nothing to pull back: the cursor was at the head, every change was applied as a plain write,
+        no conflict was recorded, and the new sequence numbers are all ours (nobody else wrote).
+        The digest comparison afterwards still proves both sides agree."""
+        start = self.replica.cursor(workspace)
+        ours: set[int] = set()
+        clean = start == head_before
+        final_head = head_before
         self._upload_blobs(workspace, item)
         per_push = min(status.limits.max_changes_per_push, self.page_limit)
         body_budget = min(PAGE_BODY_BYTES, status.limits.max_body_bytes // 2)
@@ -431,7 +441,10 @@ class SyncEngine:
             entries = [entry for entry in self.replica.pending(workspace, limit=per_push + len(skipped))
                        if entry.seq not in skipped][:per_push]
             if not entries:
-                return
+                if clean and final_head > start and ours == set(range(start + 1, final_head + 1)):
+                    self.replica.apply_pulled(workspace, [], final_head)  # the cursor, as if pulled
+                    return True
+                return False
             page, size = [], 2
             for entry in entries:
                 body = change_to_wire(entry.change)
@@ -449,15 +462,23 @@ class SyncEngine:
             page, answer = self._call("push", send_page)
             by_id = {result.change_id: result for result in answer.results}
             done: list[int] = []
+            final_head = answer.head
+            clean = clean and answer.conflicts == 0
             for entry, body in page:
                 result = by_id.get(body["change_id"])
                 if result is None:
                     skipped.add(entry.seq)  # not answered: keep it for the next sync
+                    clean = False
                 elif result.status in ("applied", "duplicate"):
                     done.append(entry.seq)
+                    if result.status == "applied" and result.seq is not None:
+                        ours.add(result.seq)
+                    else:
+                        clean = False
                 else:
                     error = result.error.model_dump() if result.error else {"type": "", "title": "", "detail": ""}
                     self.replica.set_aside(entry.seq, error)
+                    clean = False
                     item.set_aside += 1
                     report.refused.append({"workspace": workspace, "seq": entry.seq, "error": error})
             self.replica.acknowledge(done)

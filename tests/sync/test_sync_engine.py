@@ -118,3 +118,21 @@ def test_an_unreachable_server_gives_up_politely(tmp_path: Path, sync_server: Sy
     with pytest.raises(SyncError) as raised:
         laptop.engine(f"http://127.0.0.1:{free_port()}", max_attempts=3).sync()
     assert raised.value.code == "unreachable"
+
+
+def test_edits_are_sent_without_pulling_them_back(sync_server: SyncServer, tmp_path: Path) -> None:
+    person = sync_server.person()
+    laptop = new_laptop(person, tmp_path / "a")
+    engine = laptop.engine(sync_server.url, session=(session := CountingSession()))
+    laptop.write(person.personal, new_id(), "bookmark", BOOKMARK)
+    engine.sync()
+    items = [new_id() for _ in range(5)]
+    for record_id in items:
+        laptop.write(person.personal, record_id, "checklist_item", {"notes": "Visit the health centre"})
+    session.sent.clear()
+    report = engine.sync()
+    assert report.workspaces[person.personal].agreed is True  # proved by the digests, not assumed
+    sent = [(method, url.split("/api/v1")[1].split("?")[0]) for method, url in session.sent]
+    assert ("POST", f"/workspaces/{person.personal}/changes") in sent
+    assert ("GET", f"/workspaces/{person.personal}/changes") not in sent  # nothing to pull back: all ours
+    assert engine.sync().nothing_new

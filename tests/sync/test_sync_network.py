@@ -105,7 +105,7 @@ def test_a_push_cut_anywhere_loses_nothing_and_duplicates_nothing(sync_server: S
                 laptop.engine(proxy.url, page_limit=10, max_attempts=1).sync()
             except SyncError as error:
                 assert error.code == "unreachable"
-            report = laptop.engine(proxy.url, page_limit=10).sync()
+            report = laptop.engine(proxy.url, page_limit=10).sync(verify=True)
             assert report.workspaces[person.personal].agreed is True
             assert laptop.replica.pending_count() == 0
             stored = server_records(sync_server, person.token, person.personal)
