@@ -143,6 +143,19 @@ def ui_stall(base: Path, server, records: int) -> None:  # type: ignore[no-untyp
     done = []
     controller.finished.connect(lambda report: done.append(report))
     controller.status_changed.connect(lambda status: done.append(status) if status.state in ("error", "offline") else None)
+    import gc
+
+    collections: list[float] = []
+    marks: dict[str, float] = {}
+
+    def watch_gc(phase: str, info: dict) -> None:
+        if info["generation"] == 2:
+            if phase == "start":
+                marks["start"] = time.perf_counter()
+            else:
+                collections.append((time.perf_counter() - marks.get("start", time.perf_counter())) * 1000)
+
+    gc.callbacks.append(watch_gc)
     clock.start()
     ticker.start()
     started = time.perf_counter()
@@ -152,6 +165,7 @@ def ui_stall(base: Path, server, records: int) -> None:  # type: ignore[no-untyp
         time.sleep(0.001)
     elapsed = time.perf_counter() - started
     ticker.stop()
+    gc.callbacks.remove(watch_gc)
     late = sorted(gaps)
     count = running.sync.replica.record_count(person.personal)
     running.close()
@@ -161,6 +175,7 @@ def ui_stall(base: Path, server, records: int) -> None:  # type: ignore[no-untyp
           f"median {statistics.median(late):.0f} ms")
     print(f"  the same timer with nothing running, same run: longest gap {idle[-1]:.0f} ms, "
           f"p99 {idle[int(len(idle) * 0.99) - 1]:.0f} ms (machine load: {os.getloadavg()[0]:.1f})")
+    print(f"  full garbage collections during the sync: {len(collections)}, longest {max(collections, default=0):.0f} ms")
     print(f"  budget: no stall over 100 ms -> {'OK' if late[-1] <= 100 else 'OVER'}; local records {count}")
     author.close()
 

@@ -306,7 +306,8 @@ class SyncEngine:
         error = retry_state.outcome.exception() if retry_state.outcome else None
         if isinstance(error, ProblemError) and error.retry_after:
             return min(float(error.retry_after), self.backoff_max * 2)
-        return tenacity.wait_exponential_jitter(multiplier=self.backoff_initial, max=self.backoff_max)(retry_state)
+        return tenacity.wait_exponential_jitter(multiplier=self.backoff_initial, max=self.backoff_max,
+                                               jitter=self.backoff_initial)(retry_state)
 
     def _call(self, what: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """One network step, retried while it keeps failing in a transient way (and progress resets the budget)."""

@@ -96,6 +96,11 @@ class SyncUI(QObject):
     def _after_sync(self, report: Any) -> None:
         if self._conflicts is not None and report.conflicts:
             self._conflicts.refresh()
+        # Screens that follow the change bus refresh themselves; until every screen does, the one
+        # on show is refreshed when the sync brought something (new guides, a teammate's edits).
+        current = self.window.stack.currentWidget()
+        if report.changed and current is not self._conflicts and hasattr(current, "refresh"):
+            current.refresh()
 
 
 def install_sync(window: Any, replica: Any, data_dir: Path, **controller_options: Any) -> SyncUI:
