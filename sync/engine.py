@@ -215,6 +215,7 @@ class SyncEngine:
         self.wall = wall
         self.page_limit = page_limit  # records per pull page and changes per push (capped by the server's limits)
         self._page_now = page_limit  # halved after each failed push or pull, for the rest of this sync
+        self._writable: dict[str, bool] = {}  # workspace -> may this user push there
         self._status: wire.Status | None = None
         self._status_at = 0.0
         self._progress_mark = 0
@@ -402,10 +403,12 @@ class SyncEngine:
     def _sync_workspace(self, info: wire.WorkspaceInfo, report: SyncReport, status: wire.Status, verify: bool) -> None:
         workspace = info.id
         item = report.workspaces.setdefault(workspace, WorkspaceReport(workspace))
+        self._writable[workspace] = wire.ROLE_ORDER[info.role] >= wire.ROLE_ORDER[
+            "editor" if info.kind == "library" else "member"]
         moved = False
         caught_up = False
         if self.replica.pending_count(workspace):
-            if wire.ROLE_ORDER[info.role] < wire.ROLE_ORDER["editor" if info.kind == "library" else "member"]:
+            if not self._writable[workspace]:
                 item.read_only_pending = self.replica.pending_count(workspace)
             else:
                 caught_up = self._push(workspace, item, report, status, info.head)
@@ -414,7 +417,7 @@ class SyncEngine:
         if (self.replica.cursor(workspace) != head or moved or item.restarted_from_zero) and not caught_up:
             head = self._pull(workspace, item, report, status)
             moved = True
-        if item.restarted_from_zero:
+        if item.restarted_from_zero and self._writable[workspace]:
             self._push_everything(workspace, item, report, status)
         self._download_blobs(workspace, item)
         if moved or verify:
@@ -617,7 +620,7 @@ class SyncEngine:
                 # Someone else wrote meanwhile: fetch it and compare again.
                 self._pull(workspace, item, report, status)
                 continue
-            if item.restarted_from_zero:
+            if item.restarted_from_zero or not self._writable.get(workspace, False):
                 break
             # Same head, different state: the server lost records we hold (or we missed some).
             # Pull everything again, merging, and push everything back.
