@@ -25,7 +25,46 @@ def build_parser() -> argparse.ArgumentParser:
                         help="check that the database, bundled content and translations are usable, print a report, exit")
     parser.add_argument("--quit-when-ready", action="store_true",
                         help="start, print the seconds to a usable main window, quit (used by the benchmarks)")
+    _add_sync_commands(parser)
     return parser
+
+
+SYNC_COMMANDS = ("sign-in", "sign-out", "sync", "bundle")
+
+
+def _add_sync_commands(parser: argparse.ArgumentParser) -> None:
+    """Sync without a window, for scripts and support staff (run by sync.commands, no Qt)."""
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                     description="without a command, the Companion's window opens")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        # Also accepted after the command name: `companion sync --data-dir DIR`.
+        sub.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="as the global option")
+        sub.add_argument("--language", choices=["en", "fr"], default=argparse.SUPPRESS, help="as the global option")
+        return sub
+
+    sign_in = command("sign-in", "sign in to a sync server; the password is read from standard input")
+    sign_in.add_argument("url", help="the server's address, e.g. https://sync.example.org")
+    sign_in.add_argument("username")
+    sign_in.add_argument("--password-stdin", action="store_true", required=True,
+                         help="read the password from the first line of standard input (never the command line)")
+    sign_in.add_argument("--team", action="append", default=[], metavar="WORKSPACE",
+                         help="a team workspace to keep on this laptop (repeat for several)")
+    command("sign-out", "revoke this laptop's sign-in on the server and forget it here")
+    sync = command("sync", "sync once; exit status 0 only when this laptop and the server agree")
+    sync.add_argument("--quiet", action="store_true", help="print nothing when all is well")
+    bundle = command("bundle", "carry a workspace on a file (.cbundle) where there is no network")
+    actions = bundle.add_subparsers(dest="bundle_action", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help="write a workspace (or one pilot project) to FILE")
+    export.add_argument("workspace", help="library, personal-<id>, a team's id, or local")
+    export.add_argument("file")
+    export.add_argument("--project", metavar="ID", help="only this pilot project and everything in it")
+    export.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    imported = actions.add_parser("import", help="check FILE, show what it changes, and merge it")
+    imported.add_argument("file")
+    imported.add_argument("--dry-run", action="store_true", help="only show what the import would change")
+    imported.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

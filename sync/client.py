@@ -15,13 +15,14 @@ import json
 import os
 import threading
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import requests
+import urllib3
 from requests.structures import CaseInsensitiveDict
 
 from sync import wire
@@ -35,6 +36,14 @@ DEFAULT_CHUNK_BYTES = 1024 * 1024
 
 class ProtocolError(RuntimeError):
     """The answer did not come from a Companion server (a captive portal, a proxy's error page, ...)."""
+
+
+class VersionMismatch(ProtocolError):
+    """A Companion server answered, but speaks another protocol version."""
+
+    def __init__(self, message: str, server_version: int) -> None:
+        super().__init__(message)
+        self.server_version = server_version
 
 
 class ProblemError(RuntimeError):
@@ -63,6 +72,25 @@ class ProblemError(RuntimeError):
 
 class BlobHashMismatch(RuntimeError):
     pass
+
+
+def _raise_if_cut(response: requests.Response) -> None:
+    """Raise ConnectionError when the answer's head or body was cut short.
+
+    A connection dropped in the middle of the headers leaves a response whose later headers
+    (``Companion-Protocol`` among them) are simply missing: that is a cut to retry, not a
+    captive portal. http.client notes the unfinished header block as a defect; a body cut
+    short fails to read.
+    """
+    original = getattr(getattr(response, "raw", None), "_original_response", None)
+    defects = getattr(getattr(original, "msg", None), "defects", None)
+    if defects:
+        response.close()
+        raise requests.ConnectionError(f"the answer's headers were cut short ({defects[0].__class__.__name__})")
+    try:
+        _ = response.content  # small for a portal's page; reading it shows whether the body was cut
+    except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError) as error:
+        raise requests.ConnectionError(f"the answer was cut short: {error}") from error
 
 
 def sha256_file(path: Path) -> str:
@@ -159,8 +187,15 @@ class SyncClient:
                 sent["Content-Encoding"] = "gzip"
         response = self.session.request(method, self.url(path), data=data, headers=sent, params=params,
                                         timeout=self.timeout, stream=stream)
-        if response.headers.get(wire.PROTOCOL_HEADER) != str(wire.PROTOCOL_VERSION):
+        announced = response.headers.get(wire.PROTOCOL_HEADER)
+        if announced != str(wire.PROTOCOL_VERSION):
+            _raise_if_cut(response)  # a connection cut inside the headers is a cut, not a portal
             response.close()
+            if announced is not None and announced.strip().isdigit():
+                raise VersionMismatch(
+                    f"{method} {path}: the server speaks protocol {announced.strip()}, this app {wire.PROTOCOL_VERSION}",
+                    int(announced.strip()),
+                )
             raise ProtocolError(
                 f"{method} {path}: the answer ({response.status_code}) lacks '{wire.PROTOCOL_HEADER}: "
                 f"{wire.PROTOCOL_VERSION}': not a Companion server (captive portal or proxy?)"
@@ -205,7 +240,11 @@ class SyncClient:
         with response:
             # Read the compressed body at once and inflate it in one call: requests would do it
             # 10 KB at a time, a third of the client's time on a first sync.
-            raw = response.raw.read(decode_content=False)
+            try:
+                raw = response.raw.read(decode_content=False)
+            except (urllib3.exceptions.HTTPError, OSError) as error:
+                # Read past requests: a cut here must look like any other broken connection.
+                raise requests.exceptions.ChunkedEncodingError(f"the page was cut: {error}") from error
             if response.headers.get("Content-Encoding", "").lower() == "gzip":
                 inflater = zlib.decompressobj(31)
                 body = inflater.decompress(raw, MAX_PAGE_BYTES)
@@ -289,8 +328,12 @@ class SyncClient:
         return int(response.headers["Content-Length"]), None
 
     def upload_blob(self, workspace: str, path: Path, sha256: str | None = None,
-                    chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> wire.BlobStatus:
-        """Upload in chunks, resuming from the server's Upload-Offset after a cut."""
+                    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+                    on_progress: Callable[[int, int], None] | None = None) -> wire.BlobStatus:
+        """Upload in chunks, resuming from the server's Upload-Offset after a cut.
+
+        ``on_progress(bytes the server holds, size)`` is called before each chunk; it may raise to stop.
+        """
         sha256 = sha256 or sha256_file(path)
         size = path.stat().st_size
         complete, offset = self.blob_state(workspace, sha256)
@@ -302,6 +345,8 @@ class SyncClient:
             return wire.BlobStatus.model_validate_json(response.content)
         with path.open("rb") as handle:
             while True:
+                if on_progress is not None:
+                    on_progress(offset, size)
                 handle.seek(offset)
                 chunk = handle.read(chunk_bytes)
                 last = offset + len(chunk) - 1
@@ -321,8 +366,13 @@ class SyncClient:
                     return result
                 offset = result.upload_offset if result.upload_offset is not None else last + 1
 
-    def download_blob(self, workspace: str, sha256: str, destination: Path) -> Path:
-        """Download into ``destination.part``, resuming with Range; verify, then rename atomically."""
+    def download_blob(self, workspace: str, sha256: str, destination: Path,
+                      on_progress: Callable[[int], None] | None = None) -> Path:
+        """Download into ``destination.part``, resuming with Range; verify, then rename atomically.
+
+        ``on_progress(bytes in the .part file)`` is called after each chunk written; it may raise to stop
+        (the bytes already written stay in the .part file for the next attempt).
+        """
         partial = destination.with_name(destination.name + ".part")
         offset = partial.stat().st_size if partial.exists() else 0
         headers = {"Range": f"bytes={offset}-"} if offset else {}
@@ -335,8 +385,12 @@ class SyncClient:
             response = None  # the .part already holds every byte: verify it below
         if response is not None:
             with response, partial.open("ab" if response.status_code == 206 else "wb") as handle:
-                for chunk in response.iter_content(256 * 1024):
+                written = offset if response.status_code == 206 else 0
+                for chunk in response.iter_content(64 * 1024):
                     handle.write(chunk)
+                    written += len(chunk)
+                    if on_progress is not None:
+                        on_progress(written)
                 handle.flush()
                 os.fsync(handle.fileno())
         actual = sha256_file(partial)

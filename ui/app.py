@@ -17,10 +17,13 @@ class RunningApp:
     window: "MainWindow"  # noqa: F821 - imported lazily with Qt
     data: "OpenedData"  # noqa: F821
     languages: "LanguageManager"  # noqa: F821
+    sync: "SyncUI | None" = None  # noqa: F821
 
     def close(self) -> None:
         from PySide6.QtCore import QThreadPool
 
+        if self.sync is not None:
+            self.sync.shutdown()  # a running sync stops at its next step; what it stored is kept
         self.window.close()
         QThreadPool.globalInstance().waitForDone()  # let a running import finish its transaction
         self.languages.uninstall()
@@ -53,7 +56,17 @@ def start(paths: Paths, language: str | None = None) -> RunningApp:
     window.show()
     if bundled_content_needs_import(data.library):
         window.import_bundled_content()
-    return RunningApp(window, data, languages)
+    from companion.records import LocalReplica
+    from ui.sync_ui import install_sync
+
+    sync = install_sync(window, LocalReplica(data.library.engine, paths.blobs_dir), paths.data_dir)
+    # Everything built so far lives as long as the window: keep it out of the garbage collector's
+    # full passes. Otherwise one full pass, triggered by a sync's many new objects on its worker
+    # thread, scans the whole heap holding the GIL, and the window stalls for a third of a second.
+    import gc
+
+    gc.freeze()
+    return RunningApp(window, data, languages, sync)
 
 
 def show_migration_error(error) -> None:
@@ -116,6 +129,10 @@ def recover_damaged_data(error, show_dialog: bool) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if getattr(args, "command", None):
+        from sync.commands import run_command  # no Qt: sign-in, sync and bundles from a script
+
+        return run_command(args)
     paths = Paths.resolve(args.data_dir)
     if args.self_check:
         from companion.selfcheck import run_self_check

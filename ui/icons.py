@@ -41,6 +41,14 @@ NAMES = {
     "quiz": "mdi6.help-circle-outline",
     "edit": "mdi6.pencil-outline",
     "copy": "mdi6.content-copy",
+    "synced": "mdi6.cloud-check-outline",
+    "syncing": "mdi6.sync",
+    "offline": "mdi6.cloud-off-outline",
+    "sync-waiting": "mdi6.cloud-upload-outline",
+    "sync-problem": "mdi6.sync-alert",
+    "sign-in": "mdi6.account-circle-outline",
+    "conflict": "mdi6.call-split",
+    "bundle": "mdi6.package-variant-closed",
 }
 
 

@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         top_bar.addSpacing(16)
         top_bar.addWidget(self.language_label)
         top_bar.addLayout(language_box)
+        self.top_bar = top_bar  # others add to it (the sync status: ui/sync_ui.py)
 
         # Screens.
         self.home = HomeScreen(library, pilot)

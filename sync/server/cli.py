@@ -7,6 +7,7 @@
     companion-server --data-dir DIR workspace add SLUG --name "Readable name" | workspace list
     companion-server --data-dir DIR member add SLUG USERNAME --role reader|member|editor|admin | member remove SLUG USERNAME
     companion-server --data-dir DIR library publish [PATH] [--prune]
+    companion-server --data-dir DIR bundle import FILE
     companion-server --data-dir DIR migrate
 
 The database is SQLite in DIR unless --database-url (or COMPANION_SERVER_DATABASE_URL)
@@ -96,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     publish = library.add_parser("publish", help="publish bundled guides (or those in PATH) into the library")
     publish.add_argument("path", nargs="?", help="a resources folder (with guides/<language>/*.md); default: the bundled one")
     publish.add_argument("--prune", action="store_true", help="withdraw published guides that are no longer in PATH")
+
+    bundle = commands.add_parser("bundle", help="bundle files (.cbundle)").add_subparsers(dest="action", required=True)
+    bundle_import = bundle.add_parser("import", help="check a .cbundle file and merge it into its workspace")
+    bundle_import.add_argument("file")
 
     commands.add_parser("migrate", help="create or upgrade the database schema, then exit")
     return parser
@@ -260,6 +265,21 @@ def _admin(args: argparse.Namespace, db: Database, data_dir: Path) -> int:
         except OSError as error:  # an unreadable file or folder: say which, not a traceback
             raise CommandError(f"{error.filename or source}: cannot be read ({error.strerror or error})") from None
         print(f"published from {source}: {report.summary()}")
+        for line in report.rejected:
+            print(f"  rejected: {line}", file=sys.stderr)
+        return 1 if report.rejected else 0
+    if command == "bundle" and action == "import":
+        from sync.bundle import BundleError
+        from sync.server.blobs import BlobStore
+        from sync.server.bundle_import import BundleImportError, import_bundle_file
+
+        try:
+            report = import_bundle_file(db, BlobStore(data_dir / "blobs"), Path(args.file).expanduser())
+        except BundleError as error:
+            raise CommandError(f"{args.file} refused, nothing changed: {error.message}") from None
+        except BundleImportError as error:
+            raise CommandError(str(error)) from None
+        print(f"imported {args.file}: {report.summary()}")
         for line in report.rejected:
             print(f"  rejected: {line}", file=sys.stderr)
         return 1 if report.rejected else 0
