@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from companion.i18n import format_percent
 from ui.dialogs.lesson_dialog import LessonDialog
@@ -273,10 +273,13 @@ def test_scores_typed_one_after_another_with_the_keyboard(launch, qtbot):
     table = screen.scores.table
     table.setFocus()
     table.setCurrentCell(0, PRE_SCORE)
-    for digit in (Qt.Key.Key_3, Qt.Key.Key_5, Qt.Key.Key_6):
+    for row, (digit, value) in enumerate(((Qt.Key.Key_3, 3), (Qt.Key.Key_5, 5), (Qt.Key.Key_6, 6))):
         qtbot.keyClick(table, digit)  # opens the cell's editor with the digit typed
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-        qtbot.wait(20)  # a person types slower than this: Qt finishes closing the editor
+        # Saved, the editor closed and the row kept: what a person waits for before the next key.
+        qtbot.waitUntil(lambda row=row, value=value: (
+            window.training.participants(session_id)[row].pre_score == value
+            and table.state() != QAbstractItemView.State.EditingState and table.currentRow() == row))
         qtbot.keyClick(table, Qt.Key.Key_Down)
     assert [p.pre_score for p in window.training.participants(session_id)] == [3, 5, 6]
 
