@@ -113,7 +113,7 @@ def test_a_title_with_an_image_tag_shows_as_text_and_reads_no_file(launch, qtbot
     title = f'<img src="file://{secret}">'
     app = launch("en")
     window = app.window
-    add_guide(app, guide_text("Zanzibar: a word to search for.\n", title=title))
+    add_guide(app, guide_text("Xylofrontiq: a word to search for.\n", title=title))
     watch = FileWatch(secret)
     try:
         window.open_guide("hostile", "en")
@@ -129,8 +129,8 @@ def test_a_title_with_an_image_tag_shows_as_text_and_reads_no_file(launch, qtbot
         assert red_pixels(window.grab().toImage()) == 0
         window.go(Location("home"))
         window.grab()
-        window.go(Location("search", ("Zanzibar",)))
-        assert window.search_screen.results.count() == 1
+        window.go(Location("search", ("Xylofrontiq",)))
+        assert ("hostile", "en") in window.search_screen.results.keys()
         assert red_pixels(window.grab().toImage()) == 0
         assert not watch.opened(), "Qt opened the file named in a title"
     finally:
@@ -195,7 +195,7 @@ def test_nothing_is_fetched_while_rendering(launch, qtbot):
         body = (f"![remote]({base}/pixel.png)\n\n<img src=\"{base}/raw.png\">\n\n"
                 f"<img src=\"//127.0.0.1:{listener.port}/scheme-relative.png\">\n\n"
                 f"[a link]({base}/page) <a href=\"{base}/a\">html link</a>\n\n"
-                f"Zanzibar <span style=\"background: url({base}/css.png)\">styled</span>\n\n"
+                f"Xylofrontiq <span style=\"background: url({base}/css.png)\">styled</span>\n\n"
                 f"<link rel=\"stylesheet\" href=\"{base}/style.css\">\n\n"
                 f"<iframe src=\"{base}/frame\"></iframe> <object data=\"{base}/object\"></object>\n\n"
                 f"<video src=\"{base}/video.mp4\"></video>\n")
@@ -209,8 +209,8 @@ def test_nothing_is_fetched_while_rendering(launch, qtbot):
         window.grab()
         window.go(Location("library", ("community",)))
         window.grab()
-        window.go(Location("search", ("Zanzibar",)))
-        assert window.search_screen.results.count() == 1
+        window.go(Location("search", ("Xylofrontiq",)))
+        assert ("hostile", "en") in window.search_screen.results.keys()
         window.search_screen.grab()
         time.sleep(0.3)  # let a connection, had one been started, reach the listener
         assert listener.connections == 1
