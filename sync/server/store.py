@@ -135,8 +135,8 @@ class Page:
     parts: Iterator[bytes] = field(default_factory=lambda: iter(()))
 
 
-# Rows fetched from the database at a time: with records of up to 256 KiB, a pull never
-# holds more than a few MiB of them, whatever the page size.
+# Rows PostgreSQL sends at a time (SQLite steps one by one): with records of up to
+# 256 KiB, a pull holds at most 2 MiB of them, whatever the page size.
 PULL_BATCH_ROWS = 8
 
 
@@ -156,11 +156,12 @@ def pull_page(session: Session, workspace: models.Workspace, since: int, limit: 
     return page
 
 
-_PULL_SQL = "SELECT id, type, fields_json, seq FROM records WHERE workspace_id = {0} AND seq > {0} ORDER BY seq LIMIT {0}"
+_PULL_SQL = (f"SELECT id, type, fields_json, seq FROM {models.Record.__tablename__} "
+             "WHERE workspace_id = {0} AND seq > {0} ORDER BY seq LIMIT {0}")
 
 
 def _page_rows(session: Session, workspace_id: str, since: int, limit: int) -> Iterator[Any]:
-    """The rows of a page straight from the driver's cursor, a batch at a time.
+    """The rows of a page straight from the driver's cursor, as they are iterated.
 
     The hottest loop of the server (a first sync reads every record): the
     driver's own cursor costs a fifth of SQLAlchemy's result machinery.
@@ -202,11 +203,6 @@ def _page_parts(session: Session, workspace: models.Workspace, page: Page, limit
     finally:
         rows.close()
     yield f'],"next_since":{page.next_since},"has_more":{"true" if page.has_more else "false"}}}'.encode()
-
-
-def pull_page_json(session: Session, workspace: models.Workspace, since: int, limit: int, max_bytes: int = 1 << 62) -> bytes:
-    """A whole page as JSON bytes (for callers that want it in one piece)."""
-    return b"".join(pull_page(session, workspace, since, limit, max_bytes).parts)
 
 
 # -- push -------------------------------------------------------------------------------------
