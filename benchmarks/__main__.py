@@ -1,9 +1,10 @@
-"""python -m benchmarks [library|server|sync-client|all] — print performance figures."""
+"""python -m benchmarks [library|records|server|sync-client|all] — print performance figures."""
 
 import importlib
 import sys
 
-SUITES = {"library": "benchmarks.library", "server": "benchmarks.server", "sync-client": "benchmarks.sync_client"}
+SUITES = {"library": "benchmarks.library", "records": "benchmarks.records", "server": "benchmarks.server",
+          "sync-client": "benchmarks.sync_client"}
 
 
 def main(argv: list[str]) -> int:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
                                QProgressBar, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
+from companion.content.categories import TOPICS
 from companion.i18n import SUPPORTED_LANGUAGES, _, current_language
 from companion.library import Library
 from companion.pilot.store import PilotStore
@@ -44,7 +45,17 @@ class MainWindow(QMainWindow):
         self._training: TrainingStore | None = None  # made on first use: keeps start-up fast
         self.history = History()
         # One undo history for every saved edit in the window (Ctrl+Z / Ctrl+Shift+Z).
-        self.undo_stack = QUndoStack(self)
+        from companion.records import records_for
+        from ui.changes import RecordChanges
+        from ui.undo import EditStack
+
+        records = records_for(library.engine)
+        self.undo_stack = EditStack(records, self)
+        self.undo_stack.refused.connect(self._show_message)
+        # What changed in the core (an undo, a sync): the screen on view decides whether to re-read.
+        self.changes = RecordChanges(records.bus, self)
+        self.changes.changed.connect(self._records_changed)
+        self._refresh_pending = False
         self.resize(1280, 760)
         self.setMinimumSize(QSize(900, 600))
 
@@ -116,6 +127,7 @@ class MainWindow(QMainWindow):
             if hasattr(screen, "open_guide_requested"):
                 screen.open_guide_requested.connect(self.open_guide)
         self.home.library_requested.connect(lambda: self.go(Location("library")))
+        self.home.topics_requested.connect(lambda: self.go(Location("library", (TOPICS,))))
         self.home.open_project_requested.connect(self.open_project)
         self.home.open_session_requested.connect(self.open_session)
         self.reader.bookmarks_changed.connect(self.home.refresh)
@@ -149,7 +161,6 @@ class MainWindow(QMainWindow):
         self.redo_action = self.undo_stack.createRedoAction(self)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addActions([self.undo_action, self.redo_action])
-        self.undo_stack.indexChanged.connect(self._schedule_training_refresh)
 
         self._mark_language(current_language())
         self.retranslate()
@@ -239,14 +250,22 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, 8000)
             self.go(Location("training"))
 
-    def _schedule_training_refresh(self, _index: int) -> None:
-        # Later, not now: an edit being pushed may still have a table cell editor open.
-        QTimer.singleShot(0, self, self._refresh_training_screen)
-
-    def _refresh_training_screen(self) -> None:
-        # Undo and redo can change what a training screen shows from anywhere (Ctrl+Z).
+    def _records_changed(self, event) -> None:
+        # A screen's own edits refresh it where it chooses; undo, redo and sync come from
+        # "elsewhere" and may change what any screen shows (the dashboard after Ctrl+Z in a tab).
+        if event.local and not self.undo_stack.reverting:
+            return
         current = self.stack.currentWidget()
-        if current is not None and current in (self._training_screen, self._module_screen, self._session_screen):
+        if self._refresh_pending or not event.touches(*getattr(current, "record_types", ())):
+            return
+        self._refresh_pending = True
+        # Later, not now: an edit being pushed may still have a table cell editor open.
+        QTimer.singleShot(0, self, self._refresh_current_screen)
+
+    def _refresh_current_screen(self) -> None:
+        self._refresh_pending = False
+        current = self.stack.currentWidget()
+        if current is not None and hasattr(current, "refresh"):
             current.refresh()
 
     def _add_screen(self, key: str, screen) -> None:

@@ -543,10 +543,7 @@ class LocalReplica:
     def _setting(self, key: str, default=None):
         with self.engine.connect() as connection:
             value = connection.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": key}).scalar()
-        if value is None:
-            return default
-        # The column is declared JSON, which SQLite gives numeric affinity: "10" comes back as 10.
-        return json.loads(value) if isinstance(value, str) else value
+        return default if value is None else json_setting(value)
 
     def _set_setting(self, key: str, value) -> None:
         with self.records.sessions.begin() as session:
@@ -568,12 +565,22 @@ class _DerivedRows:
         lesson_modules = {r.fields.get("module_id", {}).get("v") for r in records if r.type == "training_lesson"}
         modules = {r.id for r in records if r.type == "training_module"} | {m for m in lesson_modules if m}
         if guides:
+            import html
+
+            from companion.content.limits import ShapeError, check_html
             from companion.content.render import render_markdown
             from companion.storage.models import Guide
 
             for guide in session.scalars(select(Guide).where(Guide.record_id.in_(guides))):
-                rendered = render_markdown(guide.body_markdown or "")
                 guide.origin = "library"
+                try:  # a guide from a server is untrusted: the reader's limits apply to it too
+                    rendered = render_markdown(guide.body_markdown or "")
+                    check_html(rendered.html)
+                except (ShapeError, RecursionError, ValueError):
+                    text = (guide.body_markdown or "")[:20_000]
+                    guide.body_html, guide.body_text, guide.toc, guide.word_count = (
+                        f"<pre>{html.escape(text)}</pre>", text, [], len(text.split()))
+                    continue
                 guide.body_html = rendered.html
                 guide.body_text = rendered.text
                 guide.toc = [[entry.level, entry.anchor, entry.title] for entry in rendered.toc]
@@ -595,6 +602,12 @@ class _DerivedRows:
 
 
 # --- helpers ---------------------------------------------------------------------------------------
+
+
+def json_setting(raw: Any) -> Any:
+    """A setting's JSON as read with plain SQL: SQLite gives numbers back as numbers (the JSON
+    column has numeric affinity), everything else as its JSON text."""
+    return json.loads(raw) if isinstance(raw, str) else raw
 
 
 def _change(change_id: str, record_id: str, type_name: str, fields_json: str) -> Change:

@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--forwarded-allow-ips", default=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
                        help="proxies whose X-Forwarded-For is trusted (default 127.0.0.1)")
     serve.add_argument("--max-failed-logins-per-address", type=int, default=50, help=argparse.SUPPRESS)
+    # For tests of slow clients: seconds allowed to send request headers / between bytes; connections per address.
+    serve.add_argument("--header-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
+    serve.add_argument("--stall-timeout", type=float, default=30.0, help=argparse.SUPPRESS)
+    serve.add_argument("--connections-per-address", type=int, default=64, help=argparse.SUPPRESS)
 
     user = commands.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
     add = user.add_parser("add", help="create a user (and their personal workspace)")
@@ -256,8 +260,10 @@ def _admin(args: argparse.Namespace, db: Database, data_dir: Path) -> int:
             source = resources_dir()
         try:
             report = publish_library(db, BlobStore(data_dir / "blobs"), source, prune=args.prune)
-        except (PublishError, ContentError) as error:
+        except (PublishError, ContentError) as error:  # bad UTF-8, YAML or shape: the message names the file
             raise CommandError(str(error)) from None
+        except OSError as error:  # an unreadable file or folder: say which, not a traceback
+            raise CommandError(f"{error.filename or source}: cannot be read ({error.strerror or error})") from None
         print(f"published from {source}: {report.summary()}")
         for line in report.rejected:
             print(f"  rejected: {line}", file=sys.stderr)
@@ -286,7 +292,8 @@ def _serve(args: argparse.Namespace, data_dir: Path) -> int:
     import uvicorn
 
     from sync.server.app import create_app
-    from sync.server.auth import LoginLimits
+    from sync.server.limits import ConnectionLimits, guarded_protocol, install_flood_filter, raise_open_files_limit
+    from sync.server.throttle import LoginLimits
     from sync.server.settings import ServerSettings
 
     url = getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or sqlite_url(data_dir)
@@ -305,7 +312,10 @@ def _serve(args: argparse.Namespace, data_dir: Path) -> int:
         f"library {'public' if settings.public_library else 'private'}; listening on http://{args.host}:{args.port}",
         flush=True,
     )
-    uvicorn.run(
+    connections = ConnectionLimits(header_timeout_s=args.header_timeout, stall_timeout_s=args.stall_timeout,
+                                   per_address=args.connections_per_address)
+    trusted_proxies = [address.strip() for address in args.forwarded_allow_ips.split(",")]
+    config = uvicorn.Config(
         app,
         host=args.host,
         port=args.port,
@@ -314,8 +324,15 @@ def _serve(args: argparse.Namespace, data_dir: Path) -> int:
         date_header=False,
         proxy_headers=True,
         forwarded_allow_ips=args.forwarded_allow_ips,
-        timeout_keep_alive=30,
+        # Slow or half-open clients (sync/server/limits.py): connections are guarded by the
+        # protocol class; past `concurrency` connections or requests, new requests get 503.
+        http=guarded_protocol(connections, trusted_proxies),
+        limit_concurrency=connections.concurrency,
+        timeout_keep_alive=connections.keep_alive_s,
     )
+    install_flood_filter()  # after uvicorn configured its loggers
+    raise_open_files_limit()
+    uvicorn.Server(config).run()
     return 0
 
 
