@@ -41,6 +41,7 @@ from typing import Any
 
 import requests
 import tenacity
+import urllib3
 
 from companion.replication import Change, Record
 from sync import wire
@@ -156,7 +157,8 @@ def _is_disk_full(error: BaseException) -> bool:
 def _transient(error: BaseException) -> bool:
     """Worth another attempt: a cut, a timeout, a busy or restarting server."""
     if isinstance(error, (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
-                          BlobHashMismatch)):
+                          urllib3.exceptions.HTTPError, BlobHashMismatch)):
+        # (urllib3's own errors reach us when a page body is read raw and the link drops mid-way)
         return True
     if isinstance(error, ProblemError):
         return error.status in (429, 500, 502, 503, 504) or error.type.endswith(":upload-cut") or (
@@ -246,7 +248,7 @@ class SyncEngine:
             code = self._problem_code(error)
             self._remember_error(code, str(error))
             raise SyncError(code, str(error)) from error
-        except (requests.RequestException, BlobHashMismatch) as error:
+        except (requests.RequestException, urllib3.exceptions.HTTPError, BlobHashMismatch) as error:
             self._remember_error("unreachable", str(error))
             raise SyncError("unreachable", str(error)) from error
         except Exception as error:
