@@ -22,7 +22,7 @@ from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from sync.server.db import Database
 
@@ -60,7 +60,9 @@ def _libpq(db: Database) -> tuple[str, dict[str, str]]:
     """A libpq connection URI for pg_dump (no password in it) and the environment carrying it."""
     url = make_url(db.url)
     environment = {"PGPASSWORD": url.password} if url.password else {}
-    return url.set(drivername="postgresql", password=None).render_as_string(hide_password=False), environment
+    bare = URL.create("postgresql", username=url.username, host=url.host, port=url.port, database=url.database,
+                      query=url.query)
+    return bare.render_as_string(hide_password=False), environment
 
 
 def pg_dump_command(db: Database, target: Path) -> list[str]:
@@ -87,6 +89,7 @@ def backup_sqlite(db: Database, destination: Path, label: str = "") -> Path:
         with closing(sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)) as source, \
                 closing(sqlite3.connect(partial)) as copy:
             source.backup(copy, pages=1024)  # in steps: writers are not held up for the whole copy
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
             if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError("the copy failed its integrity check; nothing was kept")
         partial.replace(target)
@@ -138,6 +141,7 @@ def migrate_with_backup(db: Database, backups_dir: Path, enabled: bool = True) -
     revision = pending_upgrade(db)
     if revision is not None and enabled:
         try:
+            backups_dir.mkdir(parents=True, exist_ok=True)  # a folder: each upgrade adds a time-stamped copy
             made = backup(db, backups_dir, label=f"before-upgrade-from-{revision}")
         except BackupError as error:
             raise BackupError(f"no upgrade without a backup: {error}\n(Back up yourself, then start once with "
