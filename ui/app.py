@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from companion.cli import parse_args
 from companion.config import APP_AUTHOR, APP_NAME, Paths
@@ -56,6 +57,12 @@ def start(paths: Paths, language: str | None = None) -> RunningApp:
     return RunningApp(window, data, languages)
 
 
+def hand_requests_to(window, instance) -> None:
+    """What later launches ask for (see ui/single_instance.py) goes to the main window."""
+    instance.activation_requested.connect(window.bring_to_front)
+    instance.bundles_received.connect(lambda bundles: [window.open_bundle(path) for path in bundles])
+
+
 def show_migration_error(error) -> None:
     from PySide6.QtWidgets import QMessageBox
 
@@ -92,6 +99,23 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(paths.log_file)
     install_crash_hook(paths.log_file, show_dialog=not args.no_crash_dialog)
     app = ensure_qt_application()
+    bundles = [str(Path(args.bundle).expanduser().resolve())] if args.bundle else []
+    from ui.single_instance import SingleInstance
+
+    instance = SingleInstance(paths.data_dir)
+    try:
+        if not instance.claim_or_hand_over(bundles):
+            return 0  # the running Companion came to the front and took the bundle
+    except TimeoutError as error:
+        LanguageManager(app).apply(args.language or LanguageManager.system_language())
+        message = i18n._("The Companion is already running with this data folder but does not answer. "
+                         "Close it (or end it in the task manager), then start the Companion again.")
+        print(f"{message}\n{error}", file=sys.stderr)
+        if not args.no_crash_dialog:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(None, i18n._("openIMIS Companion"), message)
+        return 1
     try:
         running = start(paths, args.language)
     except MigrationError as error:
@@ -100,7 +124,11 @@ def main(argv: list[str] | None = None) -> int:
             print(i18n._("Your data could not be opened") + f": {error}", file=sys.stderr)
         else:
             show_migration_error(error)
+        instance.release()
         return 1
+    hand_requests_to(running.window, instance)
+    for path in bundles:
+        running.window.open_bundle(path)
     if args.quit_when_ready:
         from PySide6.QtCore import QTimer
 
@@ -111,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, ready)
     code = app.exec()
     running.close()
+    instance.release()
     return code
 
 
