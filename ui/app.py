@@ -63,18 +63,36 @@ def hand_requests_to(window, instance) -> None:
     instance.bundles_received.connect(lambda bundles: [window.open_bundle(path) for path in bundles])
 
 
+def _migration_details(error) -> str:
+    from companion.i18n import _
+
+    details = str(error)
+    if getattr(error, "backup", None):
+        details += "\n\n" + _("A copy of your data is also kept here: {path}").format(path=error.backup)
+    return details
+
+
+def migration_error_text(error) -> str:
+    """The same words as the dialog, for --no-crash-dialog (scripts, installers' checks)."""
+    from companion.i18n import _
+
+    return "\n".join([_("Your data could not be opened"), _MIGRATION_FAILED(), _migration_details(error)])
+
+
+def _MIGRATION_FAILED() -> str:
+    from companion.i18n import _
+
+    return _("The Companion could not update its database to this version. "
+             "Nothing was lost: your previous data file is kept as it was.")
+
+
 def show_migration_error(error) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from companion.i18n import _
 
-    box = QMessageBox(QMessageBox.Icon.Critical, _("Your data could not be opened"),
-                      _("The Companion could not update its database to this version. "
-                        "Nothing was lost: your previous data file is kept as it was."))
-    details = str(error)
-    if getattr(error, "backup", None):
-        details += "\n\n" + _("A copy of your data is also kept here: {path}").format(path=error.backup)
-    box.setDetailedText(details)
+    box = QMessageBox(QMessageBox.Icon.Critical, _("Your data could not be opened"), _MIGRATION_FAILED())
+    box.setDetailedText(_migration_details(error))
     box.exec()
 
 
@@ -121,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     except MigrationError as error:
         LanguageManager(app).apply(args.language or LanguageManager.system_language())
         if args.no_crash_dialog:
-            print(i18n._("Your data could not be opened") + f": {error}", file=sys.stderr)
+            print(migration_error_text(error), file=sys.stderr)
         else:
             show_migration_error(error)
         instance.release()
