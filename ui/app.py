@@ -34,6 +34,16 @@ def ensure_qt_application():
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_AUTHOR)
+    app.setDesktopFileName("org.openimis.Companion")  # Wayland and docks match the window to its .desktop entry
+    if app.windowIcon().isNull():
+        from PySide6.QtGui import QIcon
+
+        from companion.config import resources_dir
+
+        app_icon = QIcon()
+        for png in sorted((resources_dir() / "icons" / "app").glob("openimis-companion-*.png")):
+            app_icon.addFile(str(png))  # read when first drawn, at the size needed
+        app.setWindowIcon(app_icon)
     return app
 
 
