@@ -1,14 +1,14 @@
-"""python -m benchmarks [library|server|all] — print performance figures."""
+"""python -m benchmarks [library|server|frozen|all] — print performance figures."""
 
 import importlib
 import sys
 
-SUITES = {"library": "benchmarks.library", "server": "benchmarks.server"}
+SUITES = {"library": "benchmarks.library", "server": "benchmarks.server", "frozen": "benchmarks.frozen"}
 
 
 def main(argv: list[str]) -> int:
     chosen = argv[:1] or ["all"]
-    names = list(SUITES) if chosen == ["all"] else chosen
+    names = ["library", "server"] if chosen == ["all"] else chosen  # "frozen" needs a build first
     code = 0
     for name in names:
         if name not in SUITES:

@@ -170,6 +170,16 @@ def check(bundle: Path, seconds: float) -> None:
         print(result.stdout + result.stderr)
         if result.returncode != 0 or "FAIL" in result.stdout:
             raise SystemExit("the frozen app's self-check failed")
+        # A database an earlier release left behind upgrades inside the frozen app (migration scripts are there).
+        old = Path(folder) / "old"
+        old.mkdir()
+        fixtures = sorted((ROOT / "tests" / "fixtures" / "databases").glob("release-*.sqlite3"))
+        shutil.copy(fixtures[0], old / "companion.sqlite3")
+        upgraded = subprocess.run([frozen, "--data-dir", old, "--self-check"], env=env, capture_output=True,
+                                  text=True, timeout=300)
+        if upgraded.returncode != 0 or "(upgraded)" not in upgraded.stdout:
+            raise SystemExit(f"the frozen app did not upgrade {fixtures[0].name}:\n{upgraded.stdout}{upgraded.stderr}")
+        print(f"the frozen app upgraded {fixtures[0].name} to the current schema")
         window = subprocess.Popen([frozen, "--data-dir", data, "--no-crash-dialog"], env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(seconds)
