@@ -11,15 +11,19 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import Engine, delete, func, select, text
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Engine, func, select, text
 
 from companion.content.categories import CATEGORY_KEYS
 from companion.content.highlight import END as HIGHLIGHT_END
 from companion.content.highlight import START as HIGHLIGHT_START
 from companion.content.highlight import extract, mark, word_pattern
-from companion.storage.database import session_factory
-from companion.storage.models import Bookmark, Guide, ReadingState, Setting, new_uuid, utcnow
+from companion.records import LOCAL_WORKSPACE, named_id, records_for
+from companion.storage.models import Bookmark, Guide, ReadingState, Setting, utcnow
+
+PERSONAL_WORKSPACE_KEY = "sync.personal_workspace"  # where bookmarks and reading positions go
+# When one guide exists in several origins, which text the library shows: the library
+# workspace publishes updates of the bundled guides; lessons are mirrors of training modules.
+ORIGIN_RANK = {"user": 0, "library": 1, "bundled": 2, "training": 3}
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -60,6 +64,7 @@ class GuideView:
     translation: TranslationState
     position: float
     bookmarked: bool
+    origin: str = "bundled"  # where this text came from: bundled, library (synced), training, user
 
 
 @dataclass(frozen=True)
@@ -95,19 +100,21 @@ def fts_query(user_text: str) -> str | None:
 class Library:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.sessions = session_factory(engine)
+        self.records = records_for(engine)
+        self.sessions = self.records.sessions
 
     # --- browsing ---------------------------------------------------------------------------
 
     def guide_count(self) -> int:
         with self.sessions() as session:
-            return session.scalar(select(func.count(func.distinct(Guide.slug)))) or 0
+            return session.scalar(select(func.count(func.distinct(Guide.slug))).where(Guide.deleted.is_(False))) or 0
 
     def category_counts(self) -> dict[str, int]:
         """Number of guides (counted once whatever their languages) in each category."""
         with self.sessions() as session:
             rows = session.execute(
-                select(Guide.category, func.count(func.distinct(Guide.slug))).group_by(Guide.category)
+                select(Guide.category, func.count(func.distinct(Guide.slug))).where(Guide.deleted.is_(False))
+                .group_by(Guide.category)
             ).all()
         counts = {key: 0 for key in CATEGORY_KEYS}
         counts.update({category: count for category, count in rows})
@@ -118,8 +125,8 @@ class Library:
         """Guides of a category. With no language filter, one entry per guide: the UI
         language's text where it exists, otherwise the original."""
         columns = (Guide.slug, Guide.language, Guide.title, Guide.summary, Guide.category,
-                   Guide.word_count, Guide.updated_at, Guide.translation_of, Guide.sort_order)
-        query = select(*columns).order_by(Guide.sort_order, Guide.title)
+                   Guide.word_count, Guide.updated_at, Guide.translation_of, Guide.sort_order, Guide.origin)
+        query = select(*columns).where(Guide.deleted.is_(False)).order_by(Guide.sort_order, Guide.title)
         if category:
             query = query.where(Guide.category == category)
         if language_filter:
@@ -144,12 +151,15 @@ class Library:
         """The guide in ``language``; where that text does not exist, the original."""
         with self.sessions() as session:
             versions = session.execute(
-                select(Guide.id, Guide.language, Guide.translation_of, Guide.revision, Guide.source_revision)
-                .where(Guide.slug == slug)
+                select(Guide.id, Guide.language, Guide.translation_of, Guide.revision, Guide.source_revision,
+                       Guide.origin)
+                .where(Guide.slug == slug, Guide.deleted.is_(False))
             ).all()
             if not versions:
                 return None
-            by_language = {v.language: v for v in versions}
+            by_language = {}
+            for version in sorted(versions, key=lambda v: ORIGIN_RANK.get(v.origin, 9), reverse=True):
+                by_language[version.language] = version  # the preferred origin is written last
             original = next((v for v in versions if v.translation_of is None), versions[0])
             picked = by_language.get(language, original)
             guide = session.get(Guide, picked.id)
@@ -161,10 +171,12 @@ class Library:
             )
             state = session.scalar(
                 select(ReadingState.position).where(
-                    ReadingState.guide_slug == slug, ReadingState.language == guide.language
-                )
+                    ReadingState.guide_slug == slug, ReadingState.language == guide.language,
+                    ReadingState.deleted.is_(False)
+                ).order_by(ReadingState.last_opened_at.desc())
             )
-            bookmarked = session.scalar(select(Bookmark.id).where(Bookmark.guide_slug == slug)) is not None
+            bookmarked = session.scalar(select(Bookmark.id).where(Bookmark.guide_slug == slug,
+                                                                  Bookmark.deleted.is_(False))) is not None
             return GuideView(
                 slug=guide.slug,
                 language=guide.language,
@@ -183,6 +195,7 @@ class Library:
                 ),
                 position=state or 0.0,
                 bookmarked=bookmarked,
+                origin=guide.origin,
             )
 
     def titles(self, slugs: Iterable[str], ui_language: str) -> dict[str, str]:
@@ -192,7 +205,8 @@ class Library:
             return {}
         with self.sessions() as session:
             rows = session.execute(
-                select(Guide.slug, Guide.language, Guide.title, Guide.translation_of).where(Guide.slug.in_(slugs))
+                select(Guide.slug, Guide.language, Guide.title, Guide.translation_of, Guide.origin)
+                .where(Guide.slug.in_(slugs), Guide.deleted.is_(False))
             ).all()
         best: dict[str, tuple] = {}
         for row in rows:
@@ -233,59 +247,76 @@ class Library:
             ids = ",".join(str(int(rowid)) for rowid, _score in ranked)
             rows = {row.id: row for row in connection.execute(text(
                 "SELECT id, slug, language, category, title, summary, body_text"
-                f" FROM guide WHERE id IN ({ids})"))}
+                f" FROM guide WHERE id IN ({ids}) AND NOT deleted"))}
         pattern = word_pattern(words)
         hits = []
         for rowid, score in ranked:
-            row = rows[rowid]
+            row = rows.get(rowid)
+            if row is None:  # a withdrawn (tombstoned) guide
+                continue
             snippet = (extract(row.body_text, pattern) or extract(row.summary, pattern)
                        or row.summary or row.body_text[:200])
             hits.append(SearchHit(row.slug, row.language, row.title and mark(row.title, pattern), snippet,
                                   row.category, score))
         return hits
 
-    # --- bookmarks and reading ----------------------------------------------------------------
+    # --- bookmarks and reading: personal records, carried to the person's other laptops -------
+
+    def personal_workspace(self) -> str:
+        """The signed-in person's workspace, or "local" before anyone signs in."""
+        return self.setting(PERSONAL_WORKSPACE_KEY, LOCAL_WORKSPACE)
 
     def is_bookmarked(self, slug: str) -> bool:
         with self.sessions() as session:
-            return session.scalar(select(Bookmark.id).where(Bookmark.guide_slug == slug)) is not None
+            return session.scalar(select(Bookmark.id).where(Bookmark.guide_slug == slug,
+                                                            Bookmark.deleted.is_(False))) is not None
 
     def set_bookmark(self, slug: str, on: bool) -> bool:
-        with self.sessions.begin() as session:
+        workspace = self.personal_workspace()
+        with self.records.transaction() as writer:
             if on:
-                session.execute(sqlite_insert(Bookmark).values(id=new_uuid(), workspace="local", guide_slug=slug,
-                                                               created_at=utcnow()).on_conflict_do_nothing())
+                if writer.session.scalar(select(Bookmark.id).where(Bookmark.guide_slug == slug,
+                                                                   Bookmark.deleted.is_(False))) is None:
+                    # The same id on each of the person's laptops: bookmarking there too is one record.
+                    writer.create("bookmark", {"guide_slug": slug, "created_at": utcnow()},
+                                  named_id("bookmark", workspace, slug), workspace)
             else:
-                session.execute(delete(Bookmark).where(Bookmark.guide_slug == slug))
+                for bookmark_id in writer.session.scalars(select(Bookmark.id).where(
+                        Bookmark.guide_slug == slug, Bookmark.deleted.is_(False))):
+                    writer.delete("bookmark", bookmark_id)
         return on
 
     def bookmarks(self, ui_language: str) -> list[tuple[str, str]]:
         """(slug, title) of bookmarked guides, newest first."""
         with self.sessions() as session:
-            slugs = list(session.scalars(select(Bookmark.guide_slug).order_by(Bookmark.created_at.desc())))
+            slugs = list(dict.fromkeys(session.scalars(select(Bookmark.guide_slug).where(Bookmark.deleted.is_(False))
+                                                       .order_by(Bookmark.created_at.desc()))))
         titles = self.titles(slugs, ui_language)
         return [(slug, titles[slug]) for slug in slugs if slug in titles]
 
     def mark_opened(self, slug: str, language: str) -> None:
-        self._upsert_state(slug, language, last_opened_at=utcnow())
+        self._set_state(slug, language, last_opened_at=utcnow())
 
     def save_position(self, slug: str, language: str, position: float) -> None:
-        self._upsert_state(slug, language, position=min(max(position, 0.0), 1.0))
+        self._set_state(slug, language, position=min(max(float(position), 0.0), 1.0))
 
-    def _upsert_state(self, slug: str, language: str, **values) -> None:
-        row = {"id": new_uuid(), "workspace": "local", "guide_slug": slug, "language": language,
-               "position": 0.0, "last_opened_at": utcnow()}
-        row.update(values)
-        statement = sqlite_insert(ReadingState).values(**row)
-        statement = statement.on_conflict_do_update(index_elements=["guide_slug", "language"], set_=values)
-        with self.sessions.begin() as session:
-            session.execute(statement)
+    def _set_state(self, slug: str, language: str, **values) -> None:
+        workspace = self.personal_workspace()
+        state_id = named_id("reading", workspace, slug, language)
+        with self.records.transaction() as writer:
+            if writer.row("reading_state", state_id) is None:
+                writer.create("reading_state", {"guide_slug": slug, "language": language, "position": 0.0,
+                                                "last_opened_at": utcnow(), **values}, state_id, workspace)
+            else:
+                writer.update("reading_state", state_id, {**values, "_deleted": False})
 
     def recently_opened(self, limit: int = 8) -> list[ReadingEntry]:
         query = (
             select(ReadingState.guide_slug, ReadingState.language, Guide.title, ReadingState.position,
                    ReadingState.last_opened_at)
             .join(Guide, (Guide.slug == ReadingState.guide_slug) & (Guide.language == ReadingState.language))
+            .where(ReadingState.deleted.is_(False), Guide.deleted.is_(False))
+            .group_by(ReadingState.guide_slug, ReadingState.language)
             .order_by(ReadingState.last_opened_at.desc())
             .limit(limit)
         )
@@ -316,10 +347,12 @@ def _token(value: str) -> str:
     return value.replace('"', "")
 
 
-def _preference(row, ui_language: str) -> int:
+def _preference(row, ui_language: str) -> tuple[int, int]:
+    """Lower is better: the UI language, else the original, else a translation; then the origin."""
+    rank = ORIGIN_RANK.get(getattr(row, "origin", "bundled"), 9)
     if row.language == ui_language:
-        return 0
+        return 0, rank
     if row.translation_of is None:
-        return 1
-    return 2
+        return 1, rank
+    return 2, rank
 

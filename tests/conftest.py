@@ -8,6 +8,11 @@ os.environ.pop("COMPANION_TRANS_SCALE", None)
 import pytest  # noqa: E402
 
 from companion.config import Paths  # noqa: E402
+from companion.records import guard  # noqa: E402
+
+# Every statement of every engine, in every test (UI tests included), is checked: a write to a
+# synced table that bypasses the record writer fails the test that made it.
+guard.install()
 
 
 @pytest.fixture

@@ -456,5 +456,4 @@ class MainWindow(QMainWindow):
         if self._module_screen is not None:
             self._module_screen.close_presenter()  # a full-screen presenter never outlives the window
         self.reader.save_position()
-        self.pilot.purge_deleted()  # deletions could be undone until now
         super().closeEvent(event)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from companion.content.loader import GuideSource, bundle_fingerprint, load_guide_sources
 from companion.content.render import render_markdown
+from companion.records import allow_writes
 from companion.storage.models import Guide, Setting, utcnow
 
 FINGERPRINT_KEY = "bundled_guides_fingerprint"
@@ -65,17 +66,29 @@ def import_guides(
     progress: Callable[[int, int], None] | None = None,
     remove_missing: bool = True,
 ) -> ImportReport:
+    # Bundled guides are local rows (each release brings its own, they never sync): the record
+    # writer vouches for them. Only rows of the bundle are read and written here, so a guide of
+    # another origin (the library workspace, a lesson) is never replaced, whatever its slug.
+    with allow_writes():
+        report = _import(session, sources, progress, remove_missing)
+        session.flush()
+    return report
+
+
+def _import(session: Session, sources: list[GuideSource], progress, remove_missing: bool) -> ImportReport:
     report = ImportReport()
-    existing = {(g.slug, g.language): g for g in session.scalars(select(Guide))}
+    existing = {(g.slug, g.language): g for g in session.scalars(select(Guide).where(Guide.origin == BUNDLED))}
+    others = {(slug, language) for slug, language in session.execute(
+        select(Guide.slug, Guide.language).where(Guide.origin != BUNDLED, Guide.deleted.is_(False)))}
     for index, source in enumerate(sources, start=1):
         guide = existing.pop((source.slug, source.language), None)
+        if (source.slug, source.language) in others:
+            report.kept_user_owned += 1
         if guide is None:
-            guide = Guide(slug=source.slug, language=source.language, origin=BUNDLED)
+            guide = Guide(slug=source.slug, language=source.language, origin=BUNDLED, deleted=False)
             _apply(guide, source)
             session.add(guide)
             report.added += 1
-        elif guide.origin != BUNDLED:
-            report.kept_user_owned += 1
         elif guide.content_hash == source.content_hash:
             report.unchanged += 1
         elif source.revision < guide.revision:
@@ -99,6 +112,6 @@ def import_bundled_guides(
     """Import or update the bundle in one transaction, and remember its fingerprint."""
     fingerprint = bundle_fingerprint(guides_dir)
     report = import_guides(session, load_guide_sources(guides_dir), progress)
-    session.merge(Setting(key=FINGERPRINT_KEY, value=fingerprint))
+    session.merge(Setting(key=FINGERPRINT_KEY, value=fingerprint))  # a local setting, not a record
     session.commit()
     return report

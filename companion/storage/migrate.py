@@ -17,7 +17,7 @@ from pathlib import Path
 from companion.config import migrations_dir
 
 # Kept equal to Alembic's head by tests/companion/test_migrations.py.
-SCHEMA_HEAD = "0004_training"
+SCHEMA_HEAD = "0005_records"
 
 
 class MigrationError(RuntimeError):

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import (DDL, JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, event)
+from sqlalchemy import DDL, JSON, Boolean, Date, DateTime, Float, Index, Integer, String, Text, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 LOCAL_WORKSPACE = "local"
@@ -34,7 +33,7 @@ class Guide(Base):
 
     __tablename__ = "guide"
     __table_args__ = (
-        UniqueConstraint("slug", "language", name="uq_guide_slug_language"),
+        Index("ix_guide_slug_language", "slug", "language"),
         Index("ix_guide_category_order", "category", "sort_order"),
     )
 
@@ -50,6 +49,12 @@ class Guide(Base):
     translation_of: Mapped[str | None] = mapped_column(String(8), nullable=True)
     source_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
     origin: Mapped[str] = mapped_column(String(16), default="bundled")
+    # Guides received from the library workspace carry the record id the server knows them by;
+    # bundled guides and lesson mirrors are local (no record id, no workspace).
+    record_id: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True, index=True)
+    workspace: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    images: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # image path -> blob reference
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     content_hash: Mapped[str] = mapped_column(String(64))
     body_markdown: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
@@ -70,12 +75,13 @@ class Bookmark(Base):
     """A bookmarked guide (all its languages: the reader opens it in the UI language)."""
 
     __tablename__ = "bookmark"
-    __table_args__ = (UniqueConstraint("guide_slug", name="uq_bookmark_guide"),)
+    __table_args__ = (Index("ix_bookmark_guide", "guide_slug"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
     guide_slug: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ReadingState(Base):
@@ -83,7 +89,7 @@ class ReadingState(Base):
 
     __tablename__ = "reading_state"
     __table_args__ = (
-        UniqueConstraint("guide_slug", "language", name="uq_reading_state_guide"),
+        Index("ix_reading_state_guide", "guide_slug", "language"),
         Index("ix_reading_state_opened", "last_opened_at"),
     )
 
@@ -93,6 +99,7 @@ class ReadingState(Base):
     language: Mapped[str] = mapped_column(String(8))
     position: Mapped[float] = mapped_column(Float, default=0.0)  # 0.0 top .. 1.0 end
     last_opened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 # Full-text search: an FTS5 index over the guide table, kept in step by triggers.
@@ -125,9 +132,10 @@ for _statement in FTS_DDL:
     event.listen(Guide.__table__, "after_create", DDL(_statement))
 
 
-# --- Pilot projects (migration 0003) -----------------------------------------------------------
-# Every row carries a UUID and a workspace (local until the team joins a shared workspace) and
-# an updated_at, so the sync engine can ship them as records without reshaping anything.
+# --- Pilot projects (migrations 0003, 0005) ----------------------------------------------------
+# Every row is a synced record (companion/records/registry.py): a UUID, a workspace (local until
+# the team shares it), a `deleted` tombstone, and a parent referenced by id only, with no foreign
+# key, so a child that arrives before its parent is kept and appears when the parent does.
 # Money and rates are exact decimals stored as text.
 
 
@@ -142,11 +150,24 @@ class Project(Base):
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     usd_rate: Mapped[str | None] = mapped_column(String(40), nullable=True)
     start_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    team: Mapped[list] = mapped_column(JSON, default=list)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class ProjectMember(Base):
+    """One person of a project's team: a register of its own, so two people adding names on two
+    laptops both keep theirs."""
+
+    __tablename__ = "project_member"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Checklist(Base):
@@ -154,19 +175,19 @@ class Checklist(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
-    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     template_id: Mapped[str] = mapped_column(String(100))
     template_version: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ChecklistItem(Base):
     __tablename__ = "checklist_item"
-    __table_args__ = (UniqueConstraint("checklist_id", "item_key", name="uq_checklist_item_key"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
-    checklist_id: Mapped[str] = mapped_column(ForeignKey("checklist.id", ondelete="CASCADE"), index=True)
+    checklist_id: Mapped[str] = mapped_column(String(36), index=True)
     section_key: Mapped[str] = mapped_column(String(100))
     item_key: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(Integer)
@@ -175,6 +196,7 @@ class ChecklistItem(Base):
     due_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Attachment(Base):
@@ -184,12 +206,13 @@ class Attachment(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
-    item_id: Mapped[str] = mapped_column(ForeignKey("checklist_item.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[str] = mapped_column(String(36), index=True)
     sha256: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(300))
     size: Mapped[int] = mapped_column(Integer)
     mime: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Feasibility(Base):
@@ -197,27 +220,40 @@ class Feasibility(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
-    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     template_id: Mapped[str] = mapped_column(String(100))
     template_version: Mapped[int] = mapped_column(Integer)
-    weights: Mapped[dict] = mapped_column(JSON, default=dict)  # dimension id → weight, where changed
     recommendation: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FeasibilityWeight(Base):
+    """The weight a team gives one dimension (where it differs from the template's)."""
+
+    __tablename__ = "feasibility_weight"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
+    feasibility_id: Mapped[str] = mapped_column(String(36), index=True)
+    dimension_key: Mapped[str] = mapped_column(String(100))
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class FeasibilityScore(Base):
     __tablename__ = "feasibility_score"
-    __table_args__ = (UniqueConstraint("feasibility_id", "criterion_key", name="uq_feasibility_criterion"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
-    feasibility_id: Mapped[str] = mapped_column(ForeignKey("feasibility.id", ondelete="CASCADE"), index=True)
+    feasibility_id: Mapped[str] = mapped_column(String(36), index=True)
     dimension_key: Mapped[str] = mapped_column(String(100))
     criterion_key: Mapped[str] = mapped_column(String(100))
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     evidence: Mapped[str] = mapped_column(Text, default="")
     risk: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class BusinessCase(Base):
@@ -225,12 +261,13 @@ class BusinessCase(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
-    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     template_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     horizon_years: Mapped[int] = mapped_column(Integer, default=5)
     discount_rate: Mapped[str] = mapped_column(String(40), default="0.08")
     insurees: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class BusinessLine(Base):
@@ -238,7 +275,7 @@ class BusinessLine(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
-    business_case_id: Mapped[str] = mapped_column(ForeignKey("business_case.id", ondelete="CASCADE"), index=True)
+    business_case_id: Mapped[str] = mapped_column(String(36), index=True)
     side: Mapped[str] = mapped_column(String(8))  # "cost" | "benefit"
     category: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(16), default="recurring")
@@ -248,7 +285,63 @@ class BusinessLine(Base):
     years: Mapped[list] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
+
+
+# --- Sync bookkeeping (migration 0005): local only, never synced themselves ---------------------
+
+
+class RecordField(Base):
+    """The HLC of every field of every synced record (the protocol's per-field clock). ``extra``
+    holds the JSON value of a field this version keeps no column for (a newer app's field, or a
+    value of the wrong type from elsewhere), so nothing received is lost or changed."""
+
+    __tablename__ = "record_field"
+
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    field: Mapped[str] = mapped_column(String(64), primary_key=True)
+    t: Mapped[str] = mapped_column(String(40))
+    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class OutboxEntry(Base):
+    """A local change waiting to be pushed: the protocol's push format, in the order it was made."""
+
+    __tablename__ = "outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    change_id: Mapped[str] = mapped_column(String(36), unique=True)
+    workspace: Mapped[str] = mapped_column(String(64), index=True)
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    type: Mapped[str] = mapped_column(String(64))
+    fields: Mapped[str] = mapped_column(Text)  # JSON {name: {v, t, base?}}
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)  # set aside: the server refused it
+
+
+class ConflictRecord(Base):
+    """Two writes of one field that clashed: the kept one and the other, until someone resolves it."""
+
+    __tablename__ = "conflict"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    workspace: Mapped[str] = mapped_column(String(64), index=True)
+    record: Mapped[str] = mapped_column(String(36), index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    kept: Mapped[object] = mapped_column(JSON)
+    other: Mapped[object] = mapped_column(JSON)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ForeignRecord(Base):
+    """A record of a type this version does not know (a newer app's): kept whole, in record_field,
+    so it survives and syncs on."""
+
+    __tablename__ = "foreign_record"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(64))
+    workspace: Mapped[str] = mapped_column(String(64), index=True)
 
 
 def all_models() -> type[Base]:

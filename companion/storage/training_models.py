@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from companion.storage.models import LOCAL_WORKSPACE, Base, new_uuid, utcnow
@@ -20,7 +20,7 @@ from companion.storage.models import LOCAL_WORKSPACE, Base, new_uuid, utcnow
 
 class TrainingModule(Base):
     __tablename__ = "training_module"
-    __table_args__ = (UniqueConstraint("slug", "language", name="uq_training_module_slug_language"),)
+    __table_args__ = (Index("ix_training_module_slug_language", "slug", "language"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
@@ -45,11 +45,10 @@ class TrainingModule(Base):
 
 class TrainingLesson(Base):
     __tablename__ = "training_lesson"
-    __table_args__ = (UniqueConstraint("module_id", "lesson_key", name="uq_training_lesson_key"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
-    module_id: Mapped[str] = mapped_column(ForeignKey("training_module.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[str] = mapped_column(String(36), index=True)
     lesson_key: Mapped[str] = mapped_column(String(128))
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(300))
@@ -62,11 +61,10 @@ class TrainingLesson(Base):
 
 class TrainingQuestion(Base):
     __tablename__ = "training_question"
-    __table_args__ = (UniqueConstraint("module_id", "question_key", name="uq_training_question_key"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
-    module_id: Mapped[str] = mapped_column(ForeignKey("training_module.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[str] = mapped_column(String(36), index=True)
     question_key: Mapped[str] = mapped_column(String(128))
     position: Mapped[int] = mapped_column(Integer, default=0)
     question: Mapped[str] = mapped_column(Text)
@@ -106,7 +104,7 @@ class TrainingParticipant(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
-    session_id: Mapped[str] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[str] = mapped_column(String(36), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str] = mapped_column(String(200), default="")
@@ -127,11 +125,11 @@ class TrainingParticipant(Base):
 
 class TrainingAttendance(Base):
     __tablename__ = "training_attendance"
-    __table_args__ = (UniqueConstraint("participant_id", "day", name="uq_training_attendance_day"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     workspace: Mapped[str] = mapped_column(String(64), default=LOCAL_WORKSPACE)
-    participant_id: Mapped[str] = mapped_column(ForeignKey("training_participant.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[str] = mapped_column(String(36), index=True)
     day: Mapped[int] = mapped_column(Integer)  # 0 = the session's first day
     present: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from companion.content.categories import LESSON_CATEGORY
 from companion.content.render import render_markdown
 from companion.i18n import N_, translate_to
+from companion.records import BUNDLED_WORKSPACE, allow_writes, derived_id, named_id
 from companion.storage.models import Guide, Setting, utcnow
 from companion.storage.training_models import TrainingLesson, TrainingModule, TrainingQuestion
 from companion.training.common import FINGERPRINT_KEY, training_fingerprint
@@ -30,7 +31,8 @@ NOTES_HEADING = N_("Trainer's notes")
 def mirror_lesson(session: Session, module: TrainingModule, lesson: TrainingLesson) -> None:
     """Write (or remove, for a deleted lesson or module) the lesson's row in the guide table."""
     slug = lesson_guide_slug(module.slug, lesson.lesson_key)
-    guide = session.scalar(select(Guide).where(Guide.slug == slug, Guide.language == module.language))
+    guide = session.scalar(select(Guide).where(Guide.slug == slug, Guide.language == module.language,
+                                               Guide.origin == LESSON_GUIDE_ORIGIN))
     if lesson.deleted or module.deleted:
         if guide is not None:
             session.delete(guide)
@@ -38,7 +40,8 @@ def mirror_lesson(session: Session, module: TrainingModule, lesson: TrainingLess
     document = reading_markdown(split_slides(lesson.body_markdown), translate_to(module.language, NOTES_HEADING))
     rendered = render_markdown(document)
     if guide is None:
-        guide = Guide(slug=slug, language=module.language, origin=LESSON_GUIDE_ORIGIN, category=LESSON_CATEGORY)
+        guide = Guide(slug=slug, language=module.language, origin=LESSON_GUIDE_ORIGIN, category=LESSON_CATEGORY,
+                      deleted=False)
         session.add(guide)
     guide.title = lesson.title
     guide.summary = lesson.summary or module.title
@@ -74,28 +77,42 @@ def fill_module(session: Session, module: TrainingModule, source: ModuleSource) 
     session.execute(delete(TrainingLesson).where(TrainingLesson.module_id == module.id))
     session.execute(delete(TrainingQuestion).where(TrainingQuestion.module_id == module.id))
     for position, lesson_source in enumerate(source.lessons):
-        lesson = TrainingLesson(module_id=module.id, workspace=module.workspace, lesson_key=lesson_source.key,
+        lesson = TrainingLesson(id=derived_id(module.id, "lesson", lesson_source.key), module_id=module.id,
+                                workspace=module.workspace, lesson_key=lesson_source.key,
                                 position=position, title=lesson_source.title, summary=lesson_source.summary,
                                 minutes=lesson_source.minutes, body_markdown=lesson_source.body_markdown,
                                 deleted=False)
         session.add(lesson)
         mirror_lesson(session, module, lesson)
     for position, question in enumerate(source.questions):
-        session.add(TrainingQuestion(module_id=module.id, workspace=module.workspace, question_key=question.key,
+        session.add(TrainingQuestion(id=derived_id(module.id, "question", question.key), module_id=module.id,
+                                     workspace=module.workspace, question_key=question.key,
                                      position=position, question=question.question, choices=list(question.choices),
                                      answer=question.answer, explanation=question.explanation, deleted=False))
 
 
 def import_modules(session: Session, sources: list[ModuleSource]) -> int:
-    """Add or refresh bundled modules; returns how many changed. Never touches custom modules."""
-    existing = {(m.slug, m.language): m for m in session.scalars(select(TrainingModule))}
+    """Add or refresh bundled modules; returns how many changed. Never touches other modules.
+
+    Bundled modules are local rows (workspace "bundled": each release brings its own, they never
+    sync), so the record writer vouches for these writes."""
+    with allow_writes():
+        changed = _import_modules(session, sources)
+        session.flush()
+    return changed
+
+
+def _import_modules(session: Session, sources: list[ModuleSource]) -> int:
+    existing = {(m.slug, m.language): m for m in session.scalars(
+        select(TrainingModule).where(TrainingModule.origin == BUNDLED))}
     changed = 0
     for source in sources:
         module = existing.pop((source.slug, source.language), None)
         if module is None:
-            module = TrainingModule(slug=source.slug, language=source.language, origin=BUNDLED)
+            module = TrainingModule(id=named_id("training_module", source.slug, source.language), slug=source.slug,
+                                    language=source.language, origin=BUNDLED, workspace=BUNDLED_WORKSPACE)
             session.add(module)
-        elif module.origin != BUNDLED or (module.content_hash == source.content_hash and not module.deleted):
+        elif module.content_hash == source.content_hash and not module.deleted:
             continue
         elif source.revision < module.revision:
             continue  # never go back to an older text
@@ -112,6 +129,6 @@ def import_modules(session: Session, sources: list[ModuleSource]) -> int:
 def import_bundled_training(session: Session, training_dir: Path) -> int:
     fingerprint = training_fingerprint(training_dir)
     changed = import_modules(session, load_modules(training_dir) if training_dir.is_dir() else [])
-    session.merge(Setting(key=FINGERPRINT_KEY, value=fingerprint))
+    session.merge(Setting(key=FINGERPRINT_KEY, value=fingerprint))  # a local setting, not a record
     session.commit()
     return changed

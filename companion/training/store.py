@@ -1,7 +1,8 @@
 """Training in the local database: the operations the training screens ask for.
 
-Each operation is one short transaction, so every edit is saved the moment it is made; edits
-return the values they replaced, so the UI can offer undo. Bundled modules are read-only: a
+Each operation is one transaction through the record writer (companion/records), so every edit
+is saved the moment it is made, stamped for sync and undoable (``Records.capture``); deleting
+leaves a tombstone that syncs and can be undone. Bundled modules are read-only: a
 trainer adapts one by copying it (the original stays intact and keeps receiving updates).
 """
 
@@ -14,8 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
 
-from companion.storage.database import session_factory
-from companion.storage.models import new_uuid
+from companion.records import RecordMissing, Writer, derived_id, records_for
 from companion.storage.training_models import (TrainingAttendance, TrainingLesson, TrainingModule,
                                                TrainingParticipant, TrainingQuestion, TrainingSession)
 from companion.training.common import BUNDLED, CUSTOM, MAX_CHOICES, MIN_CHOICES, lesson_guide_slug
@@ -29,6 +29,7 @@ QUESTION_FIELDS = {"question", "choices", "answer", "explanation"}
 SESSION_FIELDS = {"start_date", "days", "place", "trainer", "pass_mark", "quiz_size", "notes"}
 PARTICIPANT_FIELDS = {"name", "organisation", "role", "sex", "contact", "consent", "pre_score", "post_score",
                       "pre_answers", "post_answers", "rating", "comment"}
+MAX_LESSON_MARKDOWN = 200_000  # a lesson's slides and notes
 LIMITS = {"title": 300, "audience": 300, "place": 300, "trainer": 300, "name": 200, "organisation": 200,
           "role": 200, "contact": 200}
 
@@ -185,6 +186,12 @@ def _check_text(values: dict, required: tuple[str, ...] = ()) -> dict:
     return clean
 
 
+def _known(values: dict, allowed: set[str]) -> None:
+    unknown = set(values) - allowed
+    if unknown:
+        raise TrainingError("unknown_field", ", ".join(sorted(unknown)))
+
+
 def _whole(value, key: str, low: int, high: int, optional: bool = False) -> int | None:
     if value is None and optional:
         return None
@@ -195,7 +202,27 @@ def _whole(value, key: str, low: int, high: int, optional: bool = False) -> int 
 
 class TrainingStore:
     def __init__(self, engine: Engine) -> None:
-        self.sessions = session_factory(engine)
+        self.records = records_for(engine)
+        self.sessions = self.records.sessions
+
+    def _mirror(self, writer: Writer, module_id: str, lesson_ids=None) -> None:
+        """Keep the lessons' rows in the guide table (what the reader and search show) in step:
+        a derived, local cache written with the writer's blessing."""
+        session = writer.session
+        session.expire_all()  # the writer changed rows behind the ORM's back
+        module = session.get(TrainingModule, module_id)
+        if module is None:
+            return
+        query = select(TrainingLesson).where(TrainingLesson.module_id == module_id)
+        if lesson_ids is not None:
+            query = query.where(TrainingLesson.id.in_(list(lesson_ids)))
+        with writer.local_rows():
+            if module.deleted:
+                remove_lesson_guides(session, module)
+            else:
+                for lesson in session.scalars(query):
+                    mirror_lesson(session, module, lesson)
+            session.flush()
 
     # --- modules ------------------------------------------------------------------------------
 
@@ -226,7 +253,8 @@ class TrainingStore:
     def module_by_slug(self, slug: str, language: str) -> ModuleSummary | None:
         with self.sessions() as session:
             module_id = session.scalar(select(TrainingModule.id).where(
-                TrainingModule.slug == slug, TrainingModule.language == language, TrainingModule.deleted.is_(False)))
+                TrainingModule.slug == slug, TrainingModule.language == language, TrainingModule.deleted.is_(False))
+                .order_by(TrainingModule.origin))
         return self.module(module_id) if module_id else None
 
     def lessons(self, module_id: str) -> list[LessonRow]:
@@ -248,7 +276,8 @@ class TrainingStore:
             return None
         with self.sessions() as session:
             row = session.execute(
-                select(TrainingModule.id, TrainingLesson.id).join(TrainingLesson)
+                select(TrainingModule.id, TrainingLesson.id)
+                .join(TrainingLesson, TrainingLesson.module_id == TrainingModule.id)
                 .where(TrainingModule.slug == parts[1], TrainingModule.language == language,
                        TrainingModule.deleted.is_(False), TrainingLesson.lesson_key == parts[2],
                        TrainingLesson.deleted.is_(False))).first()
@@ -260,150 +289,145 @@ class TrainingStore:
             return [_question_row(row) for row in self._questions(session, module_id)]
 
     def create_module(self, language: str, title: str, summary: str = "", audience: str = "") -> str:
-        """A trainer's own module, with one lesson to start from."""
+        """A trainer's own module."""
         values = _check_text({"title": title, "summary": summary, "audience": audience}, required=("title",))
-        with self.sessions.begin() as session:
-            module = TrainingModule(slug=f"custom-{uuid.uuid4().hex[:12]}", language=language, origin=CUSTOM,
-                                    duration_minutes=60, pass_mark=70, revision=1, sort_order=100, content_hash="",
-                                    deleted=False, **values)
-            session.add(module)
-            session.flush()
-            return module.id
+        with self.records.transaction() as writer:
+            return writer.create("training_module", {
+                "slug": f"custom-{uuid.uuid4().hex[:12]}", "language": language, "origin": CUSTOM, "based_on": None,
+                "duration_minutes": 60, "pass_mark": 70, "revision": 1, "order": 100, "translation_of": None,
+                "source_revision": None, **values})
 
     def copy_module(self, module_id: str, title: str) -> str:
         """A custom copy of any module, with all its lessons and questions; the original is not touched."""
         values = _check_text({"title": title}, required=("title",))
-        with self.sessions.begin() as session:
-            original = self._live_module(session, module_id)
-            copy = TrainingModule(
-                slug=f"custom-{uuid.uuid4().hex[:12]}", language=original.language, origin=CUSTOM,
-                based_on=original.based_on or original.slug, title=values["title"], summary=original.summary,
-                audience=original.audience, duration_minutes=original.duration_minutes,
-                pass_mark=original.pass_mark, revision=1, sort_order=original.sort_order,
-                translation_of=None, source_revision=None, content_hash="", deleted=False)
-            session.add(copy)
-            session.flush()
-            for lesson in self._lessons(session, module_id):
-                new = TrainingLesson(module_id=copy.id, lesson_key=lesson.lesson_key, position=lesson.position,
-                                     title=lesson.title, summary=lesson.summary, minutes=lesson.minutes,
-                                     body_markdown=lesson.body_markdown, deleted=False)
-                session.add(new)
-                mirror_lesson(session, copy, new)
-            for question in self._questions(session, module_id):
-                session.add(TrainingQuestion(module_id=copy.id, question_key=question.question_key,
-                                             position=question.position, question=question.question,
-                                             choices=list(question.choices), answer=question.answer,
-                                             explanation=question.explanation, deleted=False))
-            return copy.id
+        with self.records.transaction() as writer:
+            original = self._live_module(writer.session, module_id)
+            copy_id = writer.create("training_module", {
+                "slug": f"custom-{uuid.uuid4().hex[:12]}", "language": original.language, "origin": CUSTOM,
+                "based_on": original.based_on or original.slug, "title": values["title"], "summary": original.summary,
+                "audience": original.audience, "duration_minutes": original.duration_minutes,
+                "pass_mark": original.pass_mark, "revision": 1, "order": original.sort_order,
+                "translation_of": None, "source_revision": None})
+            for lesson in self._lessons(writer.session, module_id):
+                writer.create("training_lesson", {
+                    "module_id": copy_id, "lesson_key": lesson.lesson_key, "position": lesson.position,
+                    "title": lesson.title, "summary": lesson.summary, "minutes": lesson.minutes,
+                    "body_markdown": lesson.body_markdown}, derived_id(copy_id, "lesson", lesson.lesson_key))
+            for question in self._questions(writer.session, module_id):
+                writer.create("training_question", {
+                    "module_id": copy_id, "question_key": question.question_key, "position": question.position,
+                    "question": question.question, "choices": list(question.choices), "answer": question.answer,
+                    "explanation": question.explanation}, derived_id(copy_id, "question", question.question_key))
+            self._mirror(writer, copy_id)
+            return copy_id
 
     def update_module(self, module_id: str, **values) -> dict:
         values = _check_text(values, required=("title",))
+        _known(values, MODULE_FIELDS)
         if "pass_mark" in values:
             _whole(values["pass_mark"], "pass_mark", 0, 100)
         if "duration_minutes" in values:
             _whole(values["duration_minutes"], "duration_minutes", 1, 10_000)
-        with self.sessions.begin() as session:
-            module = self._editable_module(session, module_id)
-            previous = self._set(module, values, MODULE_FIELDS)
-            if "title" in values:
-                for lesson in self._lessons(session, module_id):
-                    mirror_lesson(session, module, lesson)
+        with self.records.transaction() as writer:
+            self._editable_module(writer.session, module_id)
+            previous = writer.update("training_module", module_id, values)
+            if "title" in previous:
+                self._mirror(writer, module_id)
             return previous
 
     def set_module_deleted(self, module_id: str, deleted: bool) -> None:
-        """Delete (or bring back, for undo) a custom module; sessions run with it keep their records."""
-        with self.sessions.begin() as session:
-            module = session.get(TrainingModule, module_id)
+        """Delete (or bring back) a custom module; sessions run with it keep their records."""
+        with self.records.transaction() as writer:
+            module = writer.session.get(TrainingModule, module_id)
             if module is None or module.origin != CUSTOM:
                 raise TrainingError("read_only_module")
-            module.deleted = deleted
-            session.flush()
-            if deleted:
-                remove_lesson_guides(session, module)
-            else:
-                for lesson in self._lessons(session, module_id):
-                    mirror_lesson(session, module, lesson)
+            writer.update("training_module", module_id, {"_deleted": bool(deleted)})
+            self._mirror(writer, module_id)
 
     # --- lessons and questions of a custom module -------------------------------------------------
 
     def add_lesson(self, module_id: str, title: str, body_markdown: str | None = None) -> str:
         values = _check_text({"title": title}, required=("title",))
-        with self.sessions.begin() as session:
-            module = self._editable_module(session, module_id)
-            position = max((lesson.position for lesson in self._lessons(session, module_id)), default=-1) + 1
-            lesson = TrainingLesson(module_id=module.id, lesson_key=f"lesson-{uuid.uuid4().hex[:8]}",
-                                    position=position, title=values["title"], summary="", minutes=30,
-                                    body_markdown=body_markdown if body_markdown is not None
-                                    else f"## {values['title']}\n", deleted=False)
-            session.add(lesson)
-            session.flush()
-            mirror_lesson(session, module, lesson)
-            return lesson.id
+        with self.records.transaction() as writer:
+            module = self._editable_module(writer.session, module_id)
+            position = max((lesson.position for lesson in self._lessons(writer.session, module_id)), default=-1) + 1
+            key = f"lesson-{uuid.uuid4().hex[:8]}"
+            lesson_id = writer.create("training_lesson", {
+                "module_id": module_id, "lesson_key": key, "position": position, "title": values["title"],
+                "summary": "", "minutes": 30,
+                "body_markdown": body_markdown if body_markdown is not None else f"## {values['title']}\n"},
+                derived_id(module_id, "lesson", key), module.workspace)
+            self._mirror(writer, module_id, [lesson_id])
+            return lesson_id
 
     def update_lesson(self, lesson_id: str, **values) -> dict:
         values = _check_text(values, required=("title",))
+        _known(values, LESSON_FIELDS)
         if "minutes" in values:
             _whole(values["minutes"], "minutes", 1, 10_000)
-        with self.sessions.begin() as session:
-            lesson, module = self._editable_lesson(session, lesson_id)
-            previous = self._set(lesson, values, LESSON_FIELDS)
-            mirror_lesson(session, module, lesson)
+        if "body_markdown" in values and len(values["body_markdown"]) > MAX_LESSON_MARKDOWN:
+            raise TrainingError("too_long", "body_markdown")
+        with self.records.transaction() as writer:
+            lesson, _module = self._editable_lesson(writer.session, lesson_id)
+            previous = writer.update("training_lesson", lesson_id, values)
+            self._mirror(writer, lesson.module_id, [lesson_id])
             return previous
 
     def set_lesson_deleted(self, lesson_id: str, deleted: bool) -> None:
-        with self.sessions.begin() as session:
-            lesson = session.get(TrainingLesson, lesson_id)
+        with self.records.transaction() as writer:
+            lesson = writer.session.get(TrainingLesson, lesson_id)
             if lesson is None:
                 raise TrainingError("unknown_lesson")
-            module = self._editable_module(session, lesson.module_id)
-            lesson.deleted = deleted
-            mirror_lesson(session, module, lesson)
+            self._editable_module(writer.session, lesson.module_id)
+            writer.update("training_lesson", lesson_id, {"_deleted": bool(deleted)})
+            self._mirror(writer, lesson.module_id, [lesson_id])
 
     def move_lesson(self, lesson_id: str, offset: int) -> bool:
         """Move a lesson up (-1) or down (+1); False when it is already at that end."""
-        with self.sessions.begin() as session:
-            lesson, _module = self._editable_lesson(session, lesson_id)
-            lessons = self._lessons(session, lesson.module_id)
+        with self.records.transaction() as writer:
+            lesson, _module = self._editable_lesson(writer.session, lesson_id)
+            lessons = self._lessons(writer.session, lesson.module_id)
             index = [row.id for row in lessons].index(lesson_id)
             target = index + offset
             if not 0 <= target < len(lessons):
                 return False
             lessons[index], lessons[target] = lessons[target], lessons[index]
             for position, row in enumerate(lessons):
-                row.position = position
+                writer.update("training_lesson", row.id, {"position": position})
+            self._mirror(writer, lesson.module_id)
             return True
 
     def add_question(self, module_id: str, question: str, choices: list[str], answer: int,
                      explanation: str = "") -> str:
         values = self._check_question({"question": question, "choices": choices, "answer": answer,
                                        "explanation": explanation})
-        with self.sessions.begin() as session:
-            self._editable_module(session, module_id)
-            position = max((q.position for q in self._questions(session, module_id)), default=-1) + 1
-            row = TrainingQuestion(module_id=module_id, question_key=f"q-{uuid.uuid4().hex[:8]}", position=position,
-                                   deleted=False, **values)
-            session.add(row)
-            session.flush()
-            return row.id
+        with self.records.transaction() as writer:
+            module = self._editable_module(writer.session, module_id)
+            position = max((q.position for q in self._questions(writer.session, module_id)), default=-1) + 1
+            key = f"q-{uuid.uuid4().hex[:8]}"
+            return writer.create("training_question", {"module_id": module_id, "question_key": key,
+                                                       "position": position, **values},
+                                 derived_id(module_id, "question", key), module.workspace)
 
     def update_question(self, question_id: str, **values) -> dict:
-        with self.sessions.begin() as session:
-            row = session.get(TrainingQuestion, question_id)
+        _known(values, QUESTION_FIELDS)
+        with self.records.transaction() as writer:
+            row = writer.session.get(TrainingQuestion, question_id)
             if row is None or row.deleted:
                 raise TrainingError("unknown_question")
-            self._editable_module(session, row.module_id)
+            self._editable_module(writer.session, row.module_id)
             merged = {"question": row.question, "choices": list(row.choices), "answer": row.answer,
                       "explanation": row.explanation, **values}
-            self._check_question(merged)
-            return self._set(row, _check_text(values), QUESTION_FIELDS)
+            checked = self._check_question(merged)
+            return writer.update("training_question", question_id, {key: checked[key] for key in values})
 
     def set_question_deleted(self, question_id: str, deleted: bool) -> None:
-        with self.sessions.begin() as session:
-            row = session.get(TrainingQuestion, question_id)
+        with self.records.transaction() as writer:
+            row = writer.session.get(TrainingQuestion, question_id)
             if row is None:
                 raise TrainingError("unknown_question")
-            self._editable_module(session, row.module_id)
-            row.deleted = deleted
+            self._editable_module(writer.session, row.module_id)
+            writer.update("training_question", question_id, {"_deleted": bool(deleted)})
 
     # --- sessions -------------------------------------------------------------------------------
 
@@ -413,16 +437,13 @@ class TrainingStore:
         _whole(days, "days", 1, MAX_DAYS)
         if not isinstance(start_date, dt.date):
             raise TrainingError("bad_start_date")
-        with self.sessions.begin() as session:
-            module = self._live_module(session, module_id)
-            questions = self._questions(session, module_id)
-            row = TrainingSession(module_slug=module.slug, module_title=module.title, language=module.language,
-                                  start_date=start_date, days=days, quiz_size=len(questions),
-                                  quiz_fingerprint=quiz_fingerprint(questions), pass_mark=module.pass_mark,
-                                  deleted=False, **values)
-            session.add(row)
-            session.flush()
-            return row.id
+        with self.records.transaction() as writer:
+            module = self._live_module(writer.session, module_id)
+            questions = self._questions(writer.session, module_id)
+            return writer.create("training_session", {
+                "module_slug": module.slug, "module_title": module.title, "language": module.language,
+                "start_date": start_date, "days": days, "quiz_size": len(questions),
+                "quiz_fingerprint": quiz_fingerprint(questions), "pass_mark": module.pass_mark, **values})
 
     def training_sessions(self) -> list[SessionInfo]:
         """Every session, the most recent first, with its number of participants."""
@@ -450,7 +471,7 @@ class TrainingStore:
         with self.sessions() as session:
             module_id = session.scalar(select(TrainingModule.id).where(
                 TrainingModule.slug == info.module_slug, TrainingModule.language == info.language,
-                TrainingModule.deleted.is_(False)))
+                TrainingModule.deleted.is_(False)).order_by(TrainingModule.origin))
             rows = self._questions(session, module_id) if module_id else []
             if not rows or quiz_fingerprint(rows) != info.quiz_fingerprint:
                 return None
@@ -458,6 +479,7 @@ class TrainingStore:
 
     def update_session(self, session_id: str, **values) -> dict:
         values = _check_text(values)
+        _known(values, SESSION_FIELDS)
         if "days" in values:
             _whole(values["days"], "days", 1, MAX_DAYS)
         if "pass_mark" in values:
@@ -466,26 +488,26 @@ class TrainingStore:
             _whole(values["quiz_size"], "quiz_size", 0, 200)
         if "start_date" in values and not isinstance(values["start_date"], dt.date):
             raise TrainingError("bad_start_date")
-        with self.sessions.begin() as session:
-            row = session.get(TrainingSession, session_id)
+        with self.records.transaction() as writer:
+            row = writer.session.get(TrainingSession, session_id)
             if row is None or row.deleted:
                 raise TrainingError("unknown_session")
             if "quiz_size" in values:
                 # coalesce: SQLite's two-argument max() is NULL when either score is missing.
-                highest = session.scalar(select(func.max(func.max(func.coalesce(TrainingParticipant.pre_score, 0),
-                                                                  func.coalesce(TrainingParticipant.post_score, 0))))
-                                         .where(TrainingParticipant.session_id == session_id,
-                                                TrainingParticipant.deleted.is_(False)))
+                highest = writer.session.scalar(
+                    select(func.max(func.max(func.coalesce(TrainingParticipant.pre_score, 0),
+                                             func.coalesce(TrainingParticipant.post_score, 0))))
+                    .where(TrainingParticipant.session_id == session_id, TrainingParticipant.deleted.is_(False)))
                 if highest is not None and values["quiz_size"] < highest:
                     raise TrainingError("quiz_size_below_scores")
-            return self._set(row, values, SESSION_FIELDS)
+            return writer.update("training_session", session_id, values)
 
     def set_session_deleted(self, session_id: str, deleted: bool) -> None:
-        with self.sessions.begin() as session:
-            row = session.get(TrainingSession, session_id)
-            if row is None:
-                raise TrainingError("unknown_session")
-            row.deleted = deleted
+        with self.records.transaction() as writer:
+            try:
+                writer.update("training_session", session_id, {"_deleted": bool(deleted)})
+            except RecordMissing:
+                raise TrainingError("unknown_session") from None
 
     # --- participants ----------------------------------------------------------------------------
 
@@ -496,13 +518,13 @@ class TrainingStore:
                 raise TrainingError("unknown_session")
             people = list(session.scalars(select(TrainingParticipant).where(
                 TrainingParticipant.session_id == session_id, TrainingParticipant.deleted.is_(False))
-                .order_by(TrainingParticipant.position, TrainingParticipant.created_at)))
+                .order_by(TrainingParticipant.position, TrainingParticipant.created_at, TrainingParticipant.id)))
             present: dict[str, set[int]] = {}
             if people:
                 for participant_id, day in session.execute(
                         select(TrainingAttendance.participant_id, TrainingAttendance.day)
                         .where(TrainingAttendance.participant_id.in_([p.id for p in people]),
-                               TrainingAttendance.present.is_(True))):
+                               TrainingAttendance.present.is_(True), TrainingAttendance.deleted.is_(False))):
                     present.setdefault(participant_id, set()).add(day)
             return [ParticipantRow(
                 p.id, p.position, p.name, p.organisation, p.role, p.sex, p.contact, p.consent, p.pre_score,
@@ -514,78 +536,66 @@ class TrainingStore:
                         contact: str = "", consent: bool = False, participant_id: str | None = None) -> str:
         values = self._check_participant({"name": name, "organisation": organisation, "role": role, "sex": sex,
                                           "contact": contact, "consent": consent}, None)
-        with self.sessions.begin() as session:
-            info = session.get(TrainingSession, session_id)
+        with self.records.transaction() as writer:
+            info = writer.session.get(TrainingSession, session_id)
             if info is None or info.deleted:
                 raise TrainingError("unknown_session")
-            position = session.scalar(select(func.max(TrainingParticipant.position))
-                                      .where(TrainingParticipant.session_id == session_id))
-            row = TrainingParticipant(id=participant_id or new_uuid(), session_id=session_id,
-                                      position=(position if position is not None else -1) + 1, deleted=False,
-                                      comment="", **values)
-            session.add(row)
-            session.flush()
-            return row.id
+            position = writer.session.scalar(select(func.max(TrainingParticipant.position))
+                                             .where(TrainingParticipant.session_id == session_id))
+            return writer.create("training_participant", {
+                "session_id": session_id, "position": (position if position is not None else -1) + 1,
+                "pre_score": None, "post_score": None, "pre_answers": None, "post_answers": None, "rating": None,
+                "comment": "", **values}, participant_id, info.workspace)
 
     def update_participant(self, participant_id: str, **values) -> dict:
-        with self.sessions.begin() as session:
-            row = session.get(TrainingParticipant, participant_id)
+        _known(values, PARTICIPANT_FIELDS)
+        with self.records.transaction() as writer:
+            row = writer.session.get(TrainingParticipant, participant_id)
             if row is None or row.deleted:
                 raise TrainingError("unknown_participant")
-            info = session.get(TrainingSession, row.session_id)
+            info = writer.session.get(TrainingSession, row.session_id)
             values = self._check_participant(values, info)
-            return self._set(row, values, PARTICIPANT_FIELDS)
+            return writer.update("training_participant", participant_id, values)
 
     def set_participant_deleted(self, participant_id: str, deleted: bool) -> None:
-        with self.sessions.begin() as session:
-            row = session.get(TrainingParticipant, participant_id)
-            if row is None:
-                raise TrainingError("unknown_participant")
-            row.deleted = deleted
+        with self.records.transaction() as writer:
+            try:
+                writer.update("training_participant", participant_id, {"_deleted": bool(deleted)})
+            except RecordMissing:
+                raise TrainingError("unknown_participant") from None
 
     def set_attendance(self, participant_id: str, day: int, present: bool) -> bool:
-        """Mark one day; returns what it was before (for undo)."""
-        with self.sessions.begin() as session:
-            return self._mark(session, participant_id, day, present)
+        """Mark one day; returns what it was before."""
+        with self.records.transaction() as writer:
+            return self._mark(writer, participant_id, day, present)
 
     @staticmethod
-    def _mark(session, participant_id: str, day: int, present: bool) -> bool:
-        participant = session.get(TrainingParticipant, participant_id)
-        if participant is None or participant.deleted:
+    def _mark(writer: Writer, participant_id: str, day: int, present: bool) -> bool:
+        participant = writer.row("training_participant", participant_id)
+        if participant is None or participant["_deleted"]:
             raise TrainingError("unknown_participant")
-        info = session.get(TrainingSession, participant.session_id)
-        _whole(day, "day", 0, info.days - 1)
-        row = session.scalar(select(TrainingAttendance).where(TrainingAttendance.participant_id == participant_id,
-                                                              TrainingAttendance.day == day))
+        info = writer.row("training_session", participant["session_id"])
+        _whole(day, "day", 0, (info["days"] if info else 1) - 1)
+        # The same id on every device: two laptops marking the same day merge into one record.
+        attendance_id = derived_id(participant_id, "attendance", str(day))
+        row = writer.row("training_attendance", attendance_id)
         if row is None:
-            # The same id on every device: two laptops marking the same day merge into one record.
-            row = TrainingAttendance(id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"attendance:{participant_id}:{day}")),
-                                     participant_id=participant_id, day=day, present=False)
-            session.add(row)
-        before = bool(row.present)
-        row.present = bool(present)
+            writer.create("training_attendance", {"participant_id": participant_id, "day": day,
+                                                  "present": bool(present)}, attendance_id, participant["workspace"])
+            return False
+        before = bool(row["present"]) and not row["_deleted"]
+        writer.update("training_attendance", attendance_id, {"present": bool(present), "_deleted": False})
         return before
 
     def mark_everyone_present(self, session_id: str, day: int) -> list[str]:
-        """Mark every participant present on one day, in one transaction; returns who changed (for undo)."""
+        """Mark every participant present on one day, in one transaction; returns who changed."""
         changed = [p.id for p in self.participants(session_id) if day < len(p.present) and not p.present[day]]
-        with self.sessions.begin() as session:
+        with self.records.transaction() as writer:
             for participant_id in changed:
-                self._mark(session, participant_id, day, True)
+                self._mark(writer, participant_id, day, True)
         return changed
 
     # --- helpers -----------------------------------------------------------------------------------
-
-    @staticmethod
-    def _set(row, values: dict, allowed: set[str]) -> dict:
-        unknown = set(values) - allowed
-        if unknown:
-            raise TrainingError("unknown_field", ", ".join(sorted(unknown)))
-        previous = {key: getattr(row, key) for key in values}
-        for key, value in values.items():
-            # JSON columns get a fresh list, so the change is seen and nothing is shared.
-            setattr(row, key, list(value) if isinstance(value, (list, tuple)) else value)
-        return {key: tuple(value) if isinstance(value, list) else value for key, value in previous.items()}
 
     @staticmethod
     def _lesson_row(module: TrainingModule, lesson: TrainingLesson) -> LessonRow:

@@ -103,9 +103,11 @@ def test_new_release_updates_bundled_guides_and_keeps_what_the_user_made(library
     with library.sessions() as session:  # a guide the user wrote themselves
         mine = guide("mine", body="My own notes on the pilot.")
         import_guides(session, [mine], remove_missing=False)
+        from companion.records import allow_writes
         from companion.storage.models import Guide
-        session.query(Guide).filter_by(slug="mine").update({"origin": "user"})
-        session.commit()
+        with allow_writes():  # a local row of another origin, as a guide the user wrote would be
+            session.query(Guide).filter_by(slug="mine").update({"origin": "user"})
+            session.commit()
 
     report = load(library, [guide("keep", body="Version two text.", revision=2), guide("new", body="Brand new.")])
     assert (report.added, report.updated, report.removed, report.kept_user_owned) == (1, 1, 1, 0)

@@ -113,8 +113,11 @@ def test_archive_duplicate_delete_and_undo(store, paths, tmp_path):
     store.restore_project(copy_id)
     assert len(store.projects(include_archived=True)) == 2
     store.delete_project(copy_id)
-    assert store.purge_deleted() == 1
-    assert store.items(copy_checklist) == []  # cascaded
+    # A tombstone: hidden everywhere (so the deletion syncs and can be undone), never purged.
+    with pytest.raises(PilotError):
+        store.project(copy_id)
+    store.update_item(copied.id, due_date=dt.date(2026, 1, 1))
+    assert [row[0] for row in store.due_items(dt.date(2030, 1, 1))] == []
 
 
 def test_evidence_goes_to_the_content_addressed_store(store, tmp_path):

@@ -243,7 +243,8 @@ def test_quiz_size_cannot_drop_below_a_score_even_when_the_other_is_missing(stor
     with pytest.raises(TrainingError) as error:
         store.update_session(session_id, quiz_size=3)
     assert error.value.key == "quiz_size_below_scores"
-    assert store.update_session(session_id, quiz_size=4) == {"quiz_size": 4}
+    store.update_session(session_id, quiz_size=4)
+    assert store.training_session(session_id).quiz_size == 4
 
 
 def test_a_session_keeps_the_quiz_it_started_with(store):

@@ -1,0 +1,684 @@
+"""This laptop's copy of its workspaces, as the sync engine and bundle files see it.
+
+- the outbox (local edits waiting to be pushed), acknowledged or set aside by the server's answer;
+- ``apply_pulled``: records pulled from the server, which has already settled every clash, replace
+  the local fields unless a field has a local edit still waiting in the outbox (pushed next);
+- ``apply_remote``: changes from elsewhere (bundle files, another laptop) merged with the
+  protocol's full rule (companion/replication/merge.py), clashes kept as conflict records;
+- the protocol's digest computed from the local tables, to prove both sides agree.
+
+Nothing received is ever queued in the outbox as if it were a local edit. Every batch is one
+transaction, with its cursor when it is a pulled page: a sync cut anywhere resumes from there.
+docs/sync-protocol.md is the contract.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, select, text
+from sqlalchemy.orm import Session
+
+from companion.records.registry import (BUNDLED_WORKSPACE, LOCAL_WORKSPACE, CodecError, RecordType, RECORD_TYPES,
+                                        record_type)
+from companion.records.writer import OFFSET_KEY, FieldChange, Edit, allow_writes, records_for
+from companion.replication import (CONFLICT_TYPE, DELETED_FIELD, Change, ChangeRejected, FieldWrite, Record,
+                                   check_change, merge_change, record_as_change, record_hash)
+from companion.replication.digest import EMPTY_DIGEST, canonical_json, combine
+
+CURSOR_KEY = "sync.cursor."
+STATE_KEY = "sync.state."
+BATCH = 500  # records read and written per statement batch
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    seq: int
+    workspace: str
+    change: Change
+
+
+@dataclass
+class Applied:
+    records: int = 0  # records created or changed
+    conflicts: int = 0  # conflict records created
+    by_type: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (change id, reason)
+    ids: set[str] = field(default_factory=set)
+
+    def count(self, type_name: str, record_id: str) -> None:
+        self.records += 1
+        self.by_type[type_name] = self.by_type.get(type_name, 0) + 1
+        self.ids.add(record_id)
+
+
+class _Rollback(Exception):
+    pass
+
+
+class LocalReplica:
+    def __init__(self, engine: Engine, blobs_dir: Path) -> None:
+        self.engine = engine
+        self.records = records_for(engine)
+        self.blobs_dir = blobs_dir
+        self.hooks = _DerivedRows()
+
+    # --- the device clock ---------------------------------------------------------------------
+
+    @property
+    def device_id(self) -> str:
+        return self.records.device_id
+
+    @property
+    def clock(self):
+        return self.records.clock
+
+    def set_server_offset(self, offset_ms: int) -> None:
+        """The server's clock minus ours: field laptops' clocks are often wrong."""
+        self.clock.offset_ms = int(offset_ms)
+        self._set_setting(OFFSET_KEY, int(offset_ms))
+
+    def observe(self, hlc: str) -> None:
+        self.clock.observe(hlc)
+
+    # --- push -----------------------------------------------------------------------------------
+
+    def pending(self, workspace: str, limit: int = 1000) -> list[OutboxEntry]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT seq, workspace, change_id, record_id, type, fields FROM outbox"
+                " WHERE workspace = :w AND error IS NULL ORDER BY seq LIMIT :n"), {"w": workspace, "n": limit}).all()
+        return [OutboxEntry(row.seq, row.workspace, _change(row.change_id, row.record_id, row.type, row.fields))
+                for row in rows]
+
+    def pending_count(self, workspace: str | None = None) -> int:
+        query = "SELECT count(*) FROM outbox WHERE error IS NULL"
+        params: dict[str, Any] = {}
+        if workspace is not None:
+            query += " AND workspace = :w"
+            params["w"] = workspace
+        else:
+            query += f" AND workspace NOT IN ('{LOCAL_WORKSPACE}')"
+        with self.engine.connect() as connection:
+            return connection.execute(text(query), params).scalar() or 0
+
+    def acknowledge(self, seqs: Iterable[int]) -> None:
+        """The server answered applied or duplicate: these changes are done."""
+        seqs = list(seqs)
+        if not seqs:
+            return
+        with self.engine.begin() as connection, allow_writes():
+            connection.execute(text("DELETE FROM outbox WHERE seq IN :seqs").bindparams(
+                bindparam("seqs", expanding=True)), {"seqs": seqs})
+
+    def set_aside(self, seq: int, error: Mapping[str, Any]) -> None:
+        """The server refused this change: kept for the user to see, never sent again."""
+        with self.engine.begin() as connection, allow_writes():
+            connection.execute(text("UPDATE outbox SET error = :e WHERE seq = :s"),
+                               {"e": canonical_json(dict(error)), "s": seq})
+
+    def set_aside_entries(self) -> list[tuple[OutboxEntry, dict]]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(text("SELECT seq, workspace, change_id, record_id, type, fields, error"
+                                           " FROM outbox WHERE error IS NOT NULL ORDER BY seq")).all()
+        return [(OutboxEntry(r.seq, r.workspace, _change(r.change_id, r.record_id, r.type, r.fields)),
+                 json.loads(r.error)) for r in rows]
+
+    def pending_blobs(self, workspace: str) -> list[str]:
+        """Blobs that pending changes reference (evidence files): upload them before the changes."""
+        found: list[str] = []
+        for entry in self.pending(workspace, limit=1_000_000):
+            for write in entry.change.fields.values():
+                found.extend(_blob_hashes(entry.change.type, write.v))
+        return list(dict.fromkeys(found))
+
+    # --- pull -----------------------------------------------------------------------------------
+
+    def cursor(self, workspace: str) -> int:
+        return int(self._setting(CURSOR_KEY + workspace, 0) or 0)
+
+    def reset_cursor(self, workspace: str) -> None:
+        self._set_setting(CURSOR_KEY + workspace, 0)
+
+    def apply_pulled(self, workspace: str, records: list[Record], next_since: int) -> Applied:
+        """A page pulled from the server and its cursor, in one transaction."""
+        applied = Applied()
+        with self.records.sessions.begin() as session, allow_writes():
+            pending = self._pending_fields(session, workspace)
+            self._apply(session, workspace, [record_as_change(record) for record in records], applied,
+                        pulled=True, pending=pending)
+            self._write_setting(session, CURSOR_KEY + workspace, int(next_since))
+        self._announce(applied)
+        return applied
+
+    def missing_blobs(self, workspace: str) -> list[dict]:
+        """Blob references of the workspace whose bytes this laptop does not have yet."""
+        refs: dict[str, dict] = {}
+        with self.engine.connect() as connection:
+            for sha, name, size, mime in connection.execute(text(
+                    "SELECT sha256, name, size, mime FROM attachment WHERE workspace = :w AND NOT deleted"),
+                    {"w": workspace}):
+                refs.setdefault(sha, {"blob": sha, "name": name, "size": size, "mime": mime})
+            for (images,) in connection.execute(text(
+                    "SELECT images FROM guide WHERE workspace = :w AND NOT deleted AND images IS NOT NULL"),
+                    {"w": workspace}):
+                for ref in (json.loads(images) if isinstance(images, str) else images or {}).values():
+                    if isinstance(ref, dict) and isinstance(ref.get("blob"), str):
+                        refs.setdefault(ref["blob"], ref)
+        return [ref for sha, ref in refs.items() if _is_sha256(sha) and not self.blob_path(sha).exists()]
+
+    def blob_path(self, sha256: str) -> Path:
+        if not _is_sha256(sha256):
+            raise ValueError(f"not a SHA-256: {sha256!r}")
+        return self.blobs_dir / sha256[:2] / sha256
+
+    # --- changes from elsewhere -----------------------------------------------------------------
+
+    def apply_remote(self, workspace: str, changes: list[Change]) -> Applied:
+        """Merge changes from a bundle or another laptop with the protocol's rule, in one transaction."""
+        applied = Applied()
+        with self.records.sessions.begin() as session, allow_writes():
+            self._apply(session, workspace, changes, applied, pulled=False)
+        self._announce(applied)
+        return applied
+
+    def preview_remote(self, workspace: str, changes: list[Change]) -> Applied:
+        """What ``apply_remote`` would do, without changing anything."""
+        applied = Applied()
+        try:
+            with self.records.sessions.begin() as session, allow_writes():
+                self._apply(session, workspace, changes, applied, pulled=False)
+                raise _Rollback
+        except _Rollback:
+            pass
+        return applied
+
+    # --- state ----------------------------------------------------------------------------------
+
+    def digest(self, workspace: str) -> str:
+        return combine(record_hash(r.id, r.type, r.fields) for r in self.records_of(workspace)) \
+            if self.record_count(workspace) else EMPTY_DIGEST
+
+    def record_count(self, workspace: str) -> int:
+        total = 0
+        with self.engine.connect() as connection:
+            for spec in RECORD_TYPES.values():
+                total += connection.execute(text(f"SELECT count(*) FROM {spec.table_name} WHERE workspace = :w"),
+                                            {"w": workspace}).scalar() or 0
+            total += connection.execute(text("SELECT count(*) FROM foreign_record WHERE workspace = :w"),
+                                        {"w": workspace}).scalar() or 0
+        return total
+
+    def records_of(self, workspace: str, root_record_id: str | None = None) -> Iterator[Record]:
+        """Every record of the workspace with its fields and clocks (tombstones and conflicts too);
+        with ``root_record_id``, one pilot project and everything in it."""
+        wanted = self._project_tree(root_record_id) if root_record_id else None
+        with self.records.sessions() as session:
+            for spec in RECORD_TYPES.values():
+                table = spec.table
+                id_column = table.c[spec.id_column]
+                query = select(id_column, *[table.c[f.column] for f in spec.fields]).where(
+                    table.c.workspace == workspace)
+                rows = session.execute(query).all()
+                for start in range(0, len(rows), BATCH):
+                    chunk = rows[start:start + BATCH]
+                    if wanted is not None:
+                        chunk = [row for row in chunk if row[0] in wanted]
+                    stamps = _stamps(session, [row[0] for row in chunk])
+                    for row in chunk:
+                        record = _record_from_row(spec, row[0], dict(zip([f.name for f in spec.fields], row[1:])),
+                                                  stamps.get(row[0], {}))
+                        if record.fields:
+                            yield record
+            if wanted is None:
+                foreign = session.execute(text("SELECT id, type FROM foreign_record WHERE workspace = :w"),
+                                          {"w": workspace}).all()
+                stamps = _stamps(session, [row.id for row in foreign])
+                for row in foreign:
+                    fields = {name: {"v": json.loads(extra), "t": t} for name, (t, extra) in stamps.get(row.id, {}).items()}
+                    yield Record(row.id, row.type, fields)
+
+    def export_changes(self, workspace: str, root_record_id: str | None = None) -> Iterator[Change]:
+        """The workspace (or one pilot project) as whole-state changes: what a bundle file carries."""
+        for record in self.records_of(workspace, root_record_id):
+            yield record_as_change(record)
+
+    def workspaces(self) -> list[str]:
+        found: set[str] = set()
+        with self.engine.connect() as connection:
+            for spec in RECORD_TYPES.values():
+                found.update(w for (w,) in connection.execute(text(f"SELECT DISTINCT workspace FROM {spec.table_name}"))
+                             if w)
+        return sorted(found - {BUNDLED_WORKSPACE})
+
+    def get_sync_state(self, key: str, default=None):
+        return self._setting(STATE_KEY + key, default)
+
+    def set_sync_state(self, key: str, value) -> None:
+        self._set_setting(STATE_KEY + key, value)
+
+    # --- conflicts --------------------------------------------------------------------------------
+
+    def conflicts(self, include_resolved: bool = False) -> list[dict]:
+        query = "SELECT id, workspace, record, field, kept, other, resolved FROM conflict"
+        if not include_resolved:
+            query += " WHERE NOT resolved"
+        with self.engine.connect() as connection:
+            rows = connection.execute(text(query)).all()
+        result = []
+        for row in rows:
+            kept = json.loads(row.kept) if isinstance(row.kept, str) else row.kept
+            other = json.loads(row.other) if isinstance(row.other, str) else row.other
+            result.append({"id": row.id, "workspace": row.workspace, "record": row.record, "field": row.field,
+                           "kept": kept, "other": other, "resolved": bool(row.resolved),
+                           "type": self._type_of(row.record)})
+        return result
+
+    def resolve_conflict(self, conflict_id: str, value: Any) -> Edit:
+        """Write the chosen value to the field (an ordinary edit) and mark the conflict resolved."""
+        with self.records.transaction() as writer:
+            row = writer.row(CONFLICT_TYPE, conflict_id)
+            if row is None:
+                raise KeyError(conflict_id)
+            type_name = self._type_of(row["record"], writer.session)
+            spec = record_type(type_name) if type_name else None
+            if spec is not None and spec.field(row["field"]) is not None:
+                decoded = spec.field(row["field"]).codec.decode(value)
+                writer.update(type_name, row["record"], {row["field"]: decoded})
+            writer.update(CONFLICT_TYPE, conflict_id, {"resolved": True})
+        return Edit(tuple(writer.changes))
+
+    def _type_of(self, record_id: str, session: Session | None = None) -> str | None:
+        def find(s) -> str | None:
+            for spec in RECORD_TYPES.values():
+                if s.execute(text(f"SELECT 1 FROM {spec.table_name} WHERE {spec.id_column} = :id"),
+                             {"id": record_id}).first():
+                    return spec.name
+            return s.execute(text("SELECT type FROM foreign_record WHERE id = :id"), {"id": record_id}).scalar()
+
+        if session is not None:
+            return find(session)
+        with self.records.sessions() as own:
+            return find(own)
+
+    # --- moving local records into a shared workspace ----------------------------------------------
+
+    def adopt(self, record_ids: Iterable[str] | None, workspace: str, from_workspace: str = LOCAL_WORKSPACE) -> int:
+        """Move records never pushed anywhere (workspace "local") into a real workspace: their
+        queued changes are replaced by one whole-state change each in the new workspace.
+        ``record_ids`` None moves every local record of the personal types (bookmarks, reading)."""
+        personal = {"bookmark", "reading_state"}
+        moved = 0
+        with self.records.sessions.begin() as session, allow_writes():
+            wanted = set(record_ids) if record_ids is not None else None
+            for spec in RECORD_TYPES.values():
+                if wanted is None and spec.name not in personal:
+                    continue
+                table = spec.table
+                ids = [row[0] for row in session.execute(select(table.c[spec.id_column]).where(
+                    table.c.workspace == from_workspace))]
+                ids = [i for i in ids if wanted is None or i in wanted]
+                for start in range(0, len(ids), BATCH):
+                    chunk = ids[start:start + BATCH]
+                    session.execute(table.update().where(table.c[spec.id_column].in_(chunk)).values(workspace=workspace))
+                    session.execute(text("DELETE FROM outbox WHERE record_id IN :ids").bindparams(
+                        bindparam("ids", expanding=True)), {"ids": chunk})
+                    moved += len(chunk)
+            session.flush()
+        # Then queue each moved record's whole state, as its first change in the new workspace.
+        for record in list(self.records_of(workspace)):
+            if record_ids is not None and record.id not in set(record_ids):
+                continue
+            with self.engine.begin() as connection:
+                pending = connection.execute(text("SELECT 1 FROM outbox WHERE record_id = :id"),
+                                             {"id": record.id}).first()
+                if pending:
+                    continue
+                with allow_writes():
+                    connection.execute(text(
+                        "INSERT INTO outbox (change_id, workspace, record_id, type, fields)"
+                        " VALUES (:c, :w, :r, :t, :f)"),
+                        {"c": str(uuid.uuid4()), "w": workspace, "r": record.id, "t": record.type,
+                         "f": canonical_json(record.fields)})
+        self.records.bus.publish(set(RECORD_TYPES), set(), local=True)
+        return moved
+
+    # --- the merge ---------------------------------------------------------------------------------
+
+    def _apply(self, session: Session, workspace: str, changes: list[Change], applied: Applied, pulled: bool,
+               pending: set[tuple[str, str]] | None = None) -> None:
+        conflicts: list[Record] = []
+        for start in range(0, len(changes), BATCH):
+            conflicts += self._apply_batch(session, workspace, changes[start:start + BATCH], applied, pulled,
+                                           pending or set())
+        if conflicts:
+            # Conflict records travel like records: queued so the others learn of the clash too.
+            unique = {c.id: c for c in conflicts}
+            before = applied.records
+            self._apply_batch(session, workspace, [record_as_change(c, change_id="-") for c in unique.values()],
+                              applied, pulled=False, pending=set(), queue=True)
+            applied.conflicts += applied.records - before
+
+    def _apply_batch(self, session: Session, workspace: str, changes: list[Change], applied: Applied, pulled: bool,
+                     pending: set[tuple[str, str]], queue: bool = False) -> list[Record]:
+        ids = list(dict.fromkeys(change.record_id for change in changes))
+        stored_rows = self._rows(session, ids)  # id -> (type, workspace, values by field name)
+        stamps = _stamps(session, ids)
+        current: dict[str, Record | None] = {}
+        for record_id in ids:
+            found = stored_rows.get(record_id)
+            if found is None:
+                current[record_id] = None
+            else:
+                type_name, _workspace, values = found
+                spec = record_type(type_name)
+                current[record_id] = (_record_from_row(spec, record_id, values, stamps.get(record_id, {}))
+                                      if spec else _foreign(record_id, type_name, stamps.get(record_id, {})))
+        conflicts: list[Record] = []
+        touched: dict[str, Record] = {}
+        for change in changes:
+            found = stored_rows.get(change.record_id)
+            if found is not None and found[1] != workspace:
+                applied.rejected.append((change.change_id, "record-in-other-workspace"))
+                continue
+            try:
+                check_change(change)
+            except ChangeRejected as error:
+                applied.rejected.append((change.change_id, error.code))
+                continue
+            stored = current[change.record_id]
+            if pulled:
+                merged = stored.copy() if stored is not None else Record(change.record_id, change.type, {})
+                if stored is not None and stored.type != change.type:
+                    applied.rejected.append((change.change_id, "type-mismatch"))
+                    continue
+                changed = stored is None
+                for name, write in change.fields.items():
+                    if (change.record_id, name) in pending:
+                        continue  # a local edit waits in the outbox: it is pushed next, the server settles it
+                    old = merged.fields.get(name)
+                    if old is None or old["t"] != write.t or canonical_json(old["v"]) != canonical_json(write.v):
+                        merged.fields[name] = {"v": write.v, "t": write.t}
+                        changed = True
+                outcome_conflicts: list[Record] = []
+            else:
+                try:
+                    outcome = merge_change(stored, change)
+                except ChangeRejected as error:
+                    applied.rejected.append((change.change_id, error.code))
+                    continue
+                merged, changed, outcome_conflicts = outcome.record, outcome.changed, outcome.conflicts
+            for write in change.fields.values():
+                self.clock.observe(write.t)
+            conflicts += outcome_conflicts
+            if changed:
+                current[change.record_id] = merged
+                touched[change.record_id] = merged
+        if touched:
+            self._write(session, workspace, touched, current_before={i: stored_rows.get(i) for i in touched},
+                        stamps=stamps, queue=queue)
+            for record in touched.values():
+                applied.count(record.type, record.id)
+            self.hooks.after(session, workspace, touched.values())
+        return conflicts
+
+    def _rows(self, session: Session, ids: list[str]) -> dict[str, tuple[str, str, dict[str, Any]]]:
+        found: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        if not ids:
+            return found
+        for spec in RECORD_TYPES.values():
+            table = spec.table
+            columns = [table.c[f.column] for f in spec.fields]
+            rows = session.execute(select(table.c[spec.id_column], table.c.workspace, *columns)
+                                   .where(table.c[spec.id_column].in_(ids))).all()
+            for row in rows:
+                found[row[0]] = (spec.name, row[1], dict(zip([f.name for f in spec.fields], row[2:])))
+            if len(found) == len(ids):
+                break
+        if len(found) < len(ids):
+            rest = [i for i in ids if i not in found]
+            for row in session.execute(text("SELECT id, type, workspace FROM foreign_record WHERE id IN :ids")
+                                       .bindparams(bindparam("ids", expanding=True)), {"ids": rest}):
+                found[row.id] = (row.type, row.workspace, {})
+        return found
+
+    def _write(self, session: Session, workspace: str, touched: dict[str, Record],
+               current_before: dict[str, tuple | None], stamps: dict[str, dict[str, tuple[str, str | None]]],
+               queue: bool) -> None:
+        inserts: dict[str, list[dict]] = defaultdict(list)
+        clock_rows: list[dict] = []
+        for record_id, record in touched.items():
+            spec = record_type(record.type)
+            before = stamps.get(record_id, {})
+            changed_fields = {name: value for name, value in record.fields.items()
+                              if before.get(name, (None,))[0] != value["t"]
+                              or _extra_of(spec, name, value["v"]) != before.get(name, (None, None))[1]}
+            if spec is None:
+                if current_before.get(record_id) is None:
+                    session.execute(text("INSERT INTO foreign_record (id, type, workspace) VALUES (:i, :t, :w)"),
+                                    {"i": record_id, "t": record.type, "w": workspace})
+                for name, value in changed_fields.items():
+                    clock_rows.append({"id": record_id, "field": name, "t": value["t"],
+                                       "extra": canonical_json(value["v"])})
+                continue
+            columns: dict[str, Any] = {}
+            for name, value in changed_fields.items():
+                spec_field = spec.field(name)
+                extra = _extra_of(spec, name, value["v"])
+                if spec_field is not None and extra is None:
+                    columns[spec_field.column] = spec_field.codec.decode(value["v"])
+                clock_rows.append({"id": record_id, "field": name, "t": value["t"], "extra": extra})
+            if current_before.get(record_id) is None:
+                inserts[spec.name].append(_complete_row(spec, record_id, workspace, columns))
+            elif columns:
+                table = spec.table
+                session.execute(table.update().where(table.c[spec.id_column] == record_id).values(**columns))
+            if queue:
+                session.execute(text("INSERT INTO outbox (change_id, workspace, record_id, type, fields)"
+                                     " VALUES (:c, :w, :r, :t, :f)"),
+                                {"c": str(uuid.uuid4()), "w": workspace, "r": record_id, "t": record.type,
+                                 "f": canonical_json(record.fields)})
+        for type_name, rows in inserts.items():
+            session.execute(record_type(type_name).table.insert(), rows)
+        if clock_rows:
+            session.execute(text(
+                "INSERT INTO record_field (record_id, field, t, extra) VALUES (:id, :field, :t, :extra)"
+                " ON CONFLICT (record_id, field) DO UPDATE SET t = excluded.t, extra = excluded.extra"), clock_rows)
+
+    def _pending_fields(self, session: Session, workspace: str) -> set[tuple[str, str]]:
+        pending: set[tuple[str, str]] = set()
+        for record_id, fields in session.execute(text(
+                "SELECT record_id, fields FROM outbox WHERE workspace = :w AND error IS NULL"), {"w": workspace}):
+            pending.update((record_id, name) for name in json.loads(fields))
+        return pending
+
+    def _project_tree(self, project_id: str) -> set[str]:
+        """A project and every record in it (checklists, items, evidence, feasibility, case, lines),
+        and the conflict records about them."""
+        wanted = {project_id}
+        children = [spec for spec in RECORD_TYPES.values() if spec.parent]
+        with self.engine.connect() as connection:
+            grew = True
+            while grew:
+                grew = False
+                for spec in children:
+                    column = spec.parent[0]
+                    for (child,) in connection.execute(text(
+                            f"SELECT {spec.id_column} FROM {spec.table_name} WHERE {column} IN :ids").bindparams(
+                            bindparam("ids", expanding=True)), {"ids": list(wanted)}):
+                        if child not in wanted:
+                            wanted.add(child)
+                            grew = True
+            wanted.update(c for (c,) in connection.execute(text("SELECT id FROM conflict WHERE record IN :ids")
+                                                           .bindparams(bindparam("ids", expanding=True)),
+                                                           {"ids": list(wanted)}))
+        return wanted
+
+    def _announce(self, applied: Applied) -> None:
+        if applied.records:
+            self.records.bus.publish(set(applied.by_type), set(applied.ids), local=False)
+
+    # --- settings -------------------------------------------------------------------------------
+
+    def _setting(self, key: str, default=None):
+        with self.engine.connect() as connection:
+            value = connection.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": key}).scalar()
+        return default if value is None else json.loads(value)
+
+    def _set_setting(self, key: str, value) -> None:
+        with self.records.sessions.begin() as session:
+            self._write_setting(session, key, value)
+
+    @staticmethod
+    def _write_setting(session: Session, key: str, value) -> None:
+        session.execute(text("INSERT INTO setting (key, value) VALUES (:k, :v)"
+                             " ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+                        {"k": key, "v": json.dumps(value)})
+
+
+class _DerivedRows:
+    """What must be recomputed on this laptop when records arrive: a guide's rendered text (the
+    reader and search use it) and the reader's copy of lessons."""
+
+    def after(self, session: Session, workspace: str, records: Iterable[Record]) -> None:
+        guides = [r.id for r in records if r.type == "guide"]
+        lesson_modules = {r.fields.get("module_id", {}).get("v") for r in records if r.type == "training_lesson"}
+        modules = {r.id for r in records if r.type == "training_module"} | {m for m in lesson_modules if m}
+        if guides:
+            from companion.content.render import render_markdown
+            from companion.storage.models import Guide
+
+            for guide in session.scalars(select(Guide).where(Guide.record_id.in_(guides))):
+                rendered = render_markdown(guide.body_markdown or "")
+                guide.origin = "library"
+                guide.body_html = rendered.html
+                guide.body_text = rendered.text
+                guide.toc = [[entry.level, entry.anchor, entry.title] for entry in rendered.toc]
+                guide.word_count = rendered.word_count
+            session.flush()
+        if modules:
+            from companion.storage.training_models import TrainingLesson, TrainingModule
+            from companion.training.importer import mirror_lesson, remove_lesson_guides
+
+            for module in session.scalars(select(TrainingModule).where(TrainingModule.id.in_(list(modules)))):
+                session.refresh(module)
+                if module.deleted:
+                    remove_lesson_guides(session, module)
+                    continue
+                for lesson in session.scalars(select(TrainingLesson).where(TrainingLesson.module_id == module.id)):
+                    session.refresh(lesson)
+                    mirror_lesson(session, module, lesson)
+            session.flush()
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _change(change_id: str, record_id: str, type_name: str, fields_json: str) -> Change:
+    fields = json.loads(fields_json)
+    return Change(change_id, record_id, type_name,
+                  {name: FieldWrite(value["v"], value["t"], value.get("base")) for name, value in fields.items()})
+
+
+def _stamps(session: Session, ids: list[str]) -> dict[str, dict[str, tuple[str, str | None]]]:
+    found: dict[str, dict[str, tuple[str, str | None]]] = defaultdict(dict)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        if not chunk:
+            continue
+        for record_id, name, t, extra in session.execute(text(
+                "SELECT record_id, field, t, extra FROM record_field WHERE record_id IN :ids").bindparams(
+                bindparam("ids", expanding=True)), {"ids": chunk}):
+            found[record_id][name] = (t, extra)
+    return found
+
+
+def _record_from_row(spec: RecordType, record_id: str, values: Mapping[str, Any],
+                     stamps: Mapping[str, tuple[str, str | None]]) -> Record:
+    fields = {}
+    for name, (t, extra) in stamps.items():
+        if extra is not None:
+            fields[name] = {"v": json.loads(extra), "t": t}
+        elif name in values:
+            fields[name] = {"v": spec.field(name).codec.encode(values[name]), "t": t}
+    return Record(record_id, spec.name, fields)
+
+
+def _foreign(record_id: str, type_name: str, stamps: Mapping[str, tuple[str, str | None]]) -> Record:
+    return Record(record_id, type_name, {name: {"v": json.loads(extra), "t": t}
+                                         for name, (t, extra) in stamps.items() if extra is not None})
+
+
+def _extra_of(spec: RecordType | None, name: str, value: Any) -> str | None:
+    """The JSON kept aside for a value that has no column here (unknown field, wrong type), else None."""
+    spec_field = spec.field(name) if spec is not None else None
+    if spec_field is None:
+        return canonical_json(value)
+    try:
+        decoded = spec_field.codec.decode(value)
+        if canonical_json(spec_field.codec.encode(decoded)) != canonical_json(value):
+            return canonical_json(value)  # would not come back the same: keep it as it came
+    except (CodecError, TypeError, ValueError):
+        return canonical_json(value)
+    return None
+
+
+def _complete_row(spec: RecordType, record_id: str, workspace: str, columns: dict[str, Any]) -> dict[str, Any]:
+    """A whole row for a record first seen now: columns it did not bring get a neutral value (a
+    change may write only some fields, and a child may come before its parent)."""
+    table = spec.table
+    row = {spec.id_column: record_id, "workspace": workspace}
+    for column in table.c:
+        if column.name in row or column.primary_key:
+            continue
+        if column.name in columns:
+            row[column.name] = columns[column.name]
+        elif column.default is not None and column.default.is_scalar:
+            row[column.name] = column.default.arg
+        elif column.name in ("created_at", "updated_at", "last_opened_at"):
+            from companion.storage.models import utcnow
+
+            row[column.name] = utcnow()
+        elif not column.nullable:
+            row[column.name] = _neutral(column)
+        else:
+            row[column.name] = None
+    return row
+
+
+def _neutral(column) -> Any:
+    python_type = getattr(column.type, "python_type", str)
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        return None
+    if python_type is bool:
+        return False
+    if python_type in (int, float):
+        return 0
+    if python_type is str:
+        return ""
+    if python_type in (list, dict):
+        return python_type()
+    return None
+
+
+def _is_sha256(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
+def _blob_hashes(type_name: str, value: Any) -> list[str]:
+    if type_name == "attachment" and _is_sha256(value):
+        return [value]
+    if isinstance(value, dict):
+        if _is_sha256(value.get("blob")):
+            return [value["blob"]]
+        return [h for inner in value.values() for h in _blob_hashes(type_name, inner)]
+    return []
