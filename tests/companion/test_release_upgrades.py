@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -39,16 +40,22 @@ def snapshot(database: Path) -> dict[str, tuple[list[str], list[tuple]]]:
 
 
 def missing_rows(before, after, tables=None) -> dict[str, list[tuple]]:
-    """Rows of ``before`` not found in ``after``, compared on the columns both still have."""
+    """Rows of ``before`` not found in ``after``, compared on the columns both still have.
+
+    Ids and the workspace a row is filed in are left out of the comparison: an upgrade may
+    re-derive them so that two laptops agree (0005_records re-derives ids and files bundled
+    training under 'bundled'); the links ids carry are checked through the app below."""
     lost = {}
     for table, (columns, rows) in before.items():
         if tables is not None and table not in tables:
             continue
         assert table in after, f"table {table} disappeared"
         after_columns, after_rows = after[table]
-        shared = [column for column in columns if column in after_columns]
-        kept = {tuple(row[after_columns.index(column)] for column in shared) for row in after_rows}
-        gone = [values for row in rows if (values := tuple(row[columns.index(column)] for column in shared)) not in kept]
+        shared = [column for column in columns if column in after_columns and column not in ("id", "workspace")
+                  and not column.endswith("_id")]
+        kept = Counter(tuple(row[after_columns.index(column)] for column in shared) for row in after_rows)
+        wanted = Counter(tuple(row[columns.index(column)] for column in shared) for row in rows)
+        gone = list((wanted - kept).elements())
         if gone:
             lost[table] = gone
     return lost
@@ -81,14 +88,28 @@ def test_a_database_from_an_earlier_release_upgrades_with_all_its_rows(fixture, 
         assert missing_rows(before, snapshot(paths.database), USER_TABLES) == {}
         assert data.library.setting("language") == "fr"
         assert data.library.search("openimis")
-        if "bookmark" in before:
-            assert len(data.library.bookmarks("fr")) == len(before["bookmark"][1]) > 0
-        if "project" in before:
+        if "bookmark" in before:  # shown on Home, for every guide that is still in the library
+            columns, rows = before["bookmark"]
+            marked = {row[columns.index("guide_slug")] for row in rows}
+            guides = {row[0] for row in data.library.engine.connect().exec_driver_sql("SELECT slug FROM guide")}
+            shown = {slug for slug, _title in data.library.bookmarks("fr")}
+            assert shown == marked & guides and shown
+        if "project" in before:  # the projects, as the screens read them
             from companion.pilot.store import PilotStore
 
             store = PilotStore(data.library.engine, None, paths.blobs_dir)
-            names = {project.name for project in store.projects(include_archived=True)}
-            assert "Pilote CSU Kolda" in names
+            projects = {project.name: project for project in store.projects(include_archived=True)}
+            columns, rows = before["project"]
+            kept = {row[columns.index("name")] for row in rows if not ("deleted" in columns and row[columns.index("deleted")])}
+            assert kept and kept <= set(projects)
+            if "Pilote CSU Kolda" in kept:  # made by make_release_database.py: its pieces still hang together
+                kolda = projects["Pilote CSU Kolda"].id
+                [(checklist_id, _template, _version)] = store.checklists(kolda)
+                items = store.items(checklist_id)
+                assert [item.status for item in items[:3]] == ["done", "in_progress", "na"]
+                assert items[0].owner == "Awa Ndiaye"
+                _case, lines = store.business_case(kolda)
+                assert any(line.description == "Tablettes pour les agents d'enrôlement" for line in lines)
     finally:
         data.close()
 
