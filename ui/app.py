@@ -68,9 +68,17 @@ def start(paths: Paths, language: str | None = None) -> RunningApp:
 
 
 def hand_requests_to(window, instance) -> None:
-    """What later launches ask for (see ui/single_instance.py) goes to the main window."""
+    """What later launches ask for (see ui/single_instance.py) goes to the main window, and so do
+    files macOS's Finder opens with the running app (a FileOpen event, not a second launch)."""
+    from ui.single_instance import FileOpenForwarder
+
     instance.activation_requested.connect(window.bring_to_front)
     instance.bundles_received.connect(lambda bundles: [window.open_bundle(path) for path in bundles])
+    forwarder = FileOpenForwarder(window)
+    forwarder.file_opened.connect(window.open_bundle)
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance().installEventFilter(forwarder)
 
 
 def _migration_details(error) -> str:

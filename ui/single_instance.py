@@ -18,7 +18,7 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QLockFile, QObject, Signal
+from PySide6.QtCore import QByteArray, QEvent, QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger("companion.instance")
@@ -130,6 +130,18 @@ class SingleInstance(QObject):
             self._server = None
         if self._lock.isLocked():
             self._lock.unlock()
+
+
+class FileOpenForwarder(QObject):
+    """On macOS a document opened from the Finder reaches the running app as a FileOpen event."""
+
+    file_opened = Signal(str)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.FileOpen and event.file():
+            self.file_opened.emit(str(Path(event.file()).resolve()))
+            return True
+        return super().eventFilter(watched, event)
 
 
 def _allow_owner_to_take_focus() -> None:

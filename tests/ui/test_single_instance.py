@@ -102,3 +102,15 @@ def test_a_live_owner_that_never_answers_gives_a_clear_message(tmp_path, monkeyp
         owner.send_signal(signal.SIGCONT)
         owner.kill()
         owner.communicate(timeout=30)
+
+
+def test_a_file_opened_from_the_finder_reaches_the_window(qtbot, launch, paths, tmp_path):
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    instance = SingleInstance(paths.data_dir)
+    running = launch()
+    hand_requests_to(running.window, instance)
+    with qtbot.waitSignal(running.window.bundle_open_requested, timeout=10_000) as opened:
+        QApplication.sendEvent(QApplication.instance(), QFileOpenEvent(str(tmp_path / "team.cbundle")))
+    assert opened.args == [str((tmp_path / "team.cbundle").resolve())]
