@@ -6,8 +6,8 @@ first), and how its id is made. The writer, ``apply_remote``, the digest and the
 read this registry, so a new synced table is one entry here plus its migration.
 
 Tables that are local only, never synced:
-- ``setting`` (one laptop's choices, sync cursors, the device id), ``outbox`` and
-  ``record_field`` (sync bookkeeping), ``guide_fts`` (the search index, kept by triggers);
+- ``setting`` (one laptop's choices, sync cursors, the device id), ``outbox``, ``record_field``
+  and ``applied_change`` (sync bookkeeping), ``guide_fts`` (the search index, kept by triggers);
 - derived caches: a guide's ``body_html``, ``body_text``, ``toc``, ``word_count`` and
   ``content_hash`` are rendered from its Markdown on this laptop, never sent;
 - rows of content shipped with the release (workspace ``bundled``): bundled guides, bundled
@@ -271,7 +271,8 @@ RECORD_TYPES: dict[str, RecordType] = {spec.name: spec for spec in (
         id_rule="uuid5(record, field and the two HLCs) (sync protocol section 2)"),
 )}
 
-SYNCED_TABLES = frozenset(spec.table_name for spec in RECORD_TYPES.values()) | {"foreign_record", "record_field"}
+SYNCED_TABLES = (frozenset(spec.table_name for spec in RECORD_TYPES.values())
+                 | {"foreign_record", "record_field", "outbox", "applied_change"})
 BY_TABLE = {spec.table_name: spec for spec in RECORD_TYPES.values()}
 
 

@@ -383,7 +383,15 @@ class LocalReplica:
                                       if spec else _foreign(record_id, type_name, stamps.get(record_id, {})))
         conflicts: list[Record] = []
         touched: dict[str, Record] = {}
+        seen = set()
+        if not pulled and not queue:
+            wanted = [change.change_id for change in changes]
+            seen = {c for (c,) in session.execute(text("SELECT change_id FROM applied_change WHERE change_id IN :ids")
+                                                  .bindparams(bindparam("ids", expanding=True)), {"ids": wanted})}
         for change in changes:
+            if change.change_id in seen:
+                applied.duplicates += 1
+                continue
             found = stored_rows.get(change.record_id)
             if found is not None and found[1] != workspace:
                 applied.rejected.append((change.change_id, "record-in-other-workspace"))
@@ -415,8 +423,13 @@ class LocalReplica:
                     applied.rejected.append((change.change_id, error.code))
                     continue
                 merged, changed, outcome_conflicts = outcome.record, outcome.changed, outcome.conflicts
+                if not queue:
+                    seen.add(change.change_id)
+                    session.execute(text("INSERT OR IGNORE INTO applied_change (change_id) VALUES (:c)"),
+                                    {"c": change.change_id})
+            clock = self.records.clock_in(session)
             for write in change.fields.values():
-                self.clock.observe(write.t)
+                clock.observe(write.t)
             conflicts += outcome_conflicts
             if changed:
                 current[change.record_id] = merged

@@ -319,6 +319,15 @@ class OutboxEntry(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)  # set aside: the server refused it
 
 
+class AppliedChange(Base):
+    """Changes from elsewhere already merged here (by change id): a change seen again is a
+    duplicate, never a new write, even when later writes of the same record came in between."""
+
+    __tablename__ = "applied_change"
+
+    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
 class ConflictRecord(Base):
     """Two writes of one field that clashed: the kept one and the other, until someone resolves it."""
 

@@ -141,6 +141,7 @@ def _create_new_tables() -> None:
                     sa.Column("error", sa.Text(), nullable=True))
     op.create_index("ix_outbox_workspace", "outbox", ["workspace"])
     op.create_index("ix_outbox_record_id", "outbox", ["record_id"])
+    op.create_table("applied_change", sa.Column("change_id", sa.String(36), primary_key=True))
     op.create_table("conflict",
                     sa.Column("id", sa.String(36), primary_key=True),
                     sa.Column("workspace", sa.String(64), nullable=False),
