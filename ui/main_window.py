@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
                                QProgressBar, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
@@ -51,7 +51,17 @@ class MainWindow(QMainWindow):
         self._training: TrainingStore | None = None  # made on first use: keeps start-up fast
         self.history = History()
         # One undo history for every saved edit in the window (Ctrl+Z / Ctrl+Shift+Z).
-        self.undo_stack = QUndoStack(self)
+        from companion.records import records_for
+        from ui.changes import RecordChanges
+        from ui.undo import EditStack
+
+        records = records_for(library.engine)
+        self.undo_stack = EditStack(records, self)
+        self.undo_stack.refused.connect(self._show_message)
+        # What changed in the core (an undo, a sync): the screen on view decides whether to re-read.
+        self.changes = RecordChanges(records.bus, self)
+        self.changes.changed.connect(self._records_changed)
+        self._refresh_pending = False
         self.resize(1280, 760)
         self.setMinimumSize(QSize(900, 600))
 
@@ -155,7 +165,6 @@ class MainWindow(QMainWindow):
         self.redo_action = self.undo_stack.createRedoAction(self)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addActions([self.undo_action, self.redo_action])
-        self.undo_stack.indexChanged.connect(self._schedule_training_refresh)
 
         self._mark_language(current_language())
         self.retranslate()
@@ -245,14 +254,22 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, 8000)
             self.go(Location("training"))
 
-    def _schedule_training_refresh(self, _index: int) -> None:
-        # Later, not now: an edit being pushed may still have a table cell editor open.
-        QTimer.singleShot(0, self, self._refresh_training_screen)
-
-    def _refresh_training_screen(self) -> None:
-        # Undo and redo can change what a training screen shows from anywhere (Ctrl+Z).
+    def _records_changed(self, event) -> None:
+        # A screen's own edits refresh it where it chooses; undo, redo and sync come from
+        # "elsewhere" and may change what any screen shows (the dashboard after Ctrl+Z in a tab).
+        if event.local and not self.undo_stack.reverting:
+            return
         current = self.stack.currentWidget()
-        if current is not None and current in (self._training_screen, self._module_screen, self._session_screen):
+        if self._refresh_pending or not event.touches(*getattr(current, "record_types", ())):
+            return
+        self._refresh_pending = True
+        # Later, not now: an edit being pushed may still have a table cell editor open.
+        QTimer.singleShot(0, self, self._refresh_current_screen)
+
+    def _refresh_current_screen(self) -> None:
+        self._refresh_pending = False
+        current = self.stack.currentWidget()
+        if current is not None and hasattr(current, "refresh"):
             current.refresh()
 
     def _add_screen(self, key: str, screen) -> None:

@@ -6,10 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from companion.pilot.progress import is_overdue
-from companion.pilot.store import ItemRow
-
-MAX_OWNER_LENGTH = 200  # the database column's size
-MAX_NOTES_LENGTH = 20_000
+from companion.pilot.store import MAX_NOTES_LENGTH, MAX_OWNER_LENGTH, ItemRow  # noqa: F401 - the screen's limits
 
 ANY = None  # a filter that lets everything through
 NOT_DONE = "not_done"  # status filter: to do or in progress

@@ -242,7 +242,7 @@ class PilotStore:
 
     def _team(self, session, project_id: str) -> tuple[str, ...]:
         return tuple(session.scalars(select(ProjectMember.name).where(
-            ProjectMember.project_id == project_id, ProjectMember.deleted.is_(False)).order_by(ProjectMember.position)))
+            ProjectMember.project_id == project_id, ProjectMember.deleted.is_(False)).order_by(ProjectMember.position, ProjectMember.name)))
 
     def _set_team(self, writer: Writer, project_id: str, workspace: str, names: list[str]) -> None:
         """Each member is a register of its own: two people adding names on two laptops keep both."""
@@ -260,7 +260,7 @@ class PilotStore:
                 writer.delete("project_member", row.id)
 
     def projects(self, include_archived: bool = False) -> list[ProjectInfo]:
-        query = select(Project).where(Project.deleted.is_(False)).order_by(Project.archived, Project.name)
+        query = select(Project).where(Project.deleted.is_(False)).order_by(Project.archived, Project.name, Project.id)
         if not include_archived:
             query = query.where(Project.archived.is_(False))
         with self.sessions() as session:
@@ -268,7 +268,7 @@ class PilotStore:
             teams: dict[str, list[str]] = {}
             for project_id, member in session.execute(
                     select(ProjectMember.project_id, ProjectMember.name).where(ProjectMember.deleted.is_(False))
-                    .order_by(ProjectMember.position)):
+                    .order_by(ProjectMember.position, ProjectMember.name)):
                 teams.setdefault(project_id, []).append(member)
             return [_project_info(p, tuple(teams.get(p.id, ()))) for p in projects]
 

@@ -543,7 +543,7 @@ class LocalReplica:
     def _setting(self, key: str, default=None):
         with self.engine.connect() as connection:
             value = connection.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": key}).scalar()
-        return default if value is None else json.loads(value)
+        return default if value is None else json_setting(value)
 
     def _set_setting(self, key: str, value) -> None:
         with self.records.sessions.begin() as session:
@@ -592,6 +592,12 @@ class _DerivedRows:
 
 
 # --- helpers ---------------------------------------------------------------------------------------
+
+
+def json_setting(raw: Any) -> Any:
+    """A setting's JSON as read with plain SQL: SQLite gives numbers back as numbers (the JSON
+    column has numeric affinity), everything else as its JSON text."""
+    return json.loads(raw) if isinstance(raw, str) else raw
 
 
 def _change(change_id: str, record_id: str, type_name: str, fields_json: str) -> Change:

@@ -261,7 +261,7 @@ class Records:
     def _load_clock(session: Session) -> Clock:
         setting = text("SELECT value FROM setting WHERE key = :k")
         device = session.execute(setting, {"k": DEVICE_KEY}).scalar()
-        device = json.loads(device) if device else None
+        device = json.loads(device) if isinstance(device, str) else None
         if not device:
             device = uuid.uuid4().hex[:16]
             with allow_writes():
@@ -270,7 +270,9 @@ class Records:
         offset = session.execute(setting, {"k": OFFSET_KEY}).scalar()
         # Never go back behind a stamp already given out, whatever the wall clock says now.
         last = session.execute(text("SELECT max(t) FROM record_field")).scalar()
-        clock = Clock(device, offset_ms=int(json.loads(offset)) if offset else 0)
+        if isinstance(offset, str):  # numbers come back as numbers (numeric affinity), older rows as text
+            offset = json.loads(offset)
+        clock = Clock(device, offset_ms=int(offset or 0))
         if last:
             clock.observe(last)
         return clock

@@ -288,14 +288,22 @@ class TrainingStore:
             self._live_module(session, module_id)
             return [_question_row(row) for row in self._questions(session, module_id)]
 
-    def create_module(self, language: str, title: str, summary: str = "", audience: str = "") -> str:
-        """A trainer's own module."""
+    def create_module(self, language: str, title: str, summary: str = "", audience: str = "",
+                      first_lesson: str | None = None) -> str:
+        """A trainer's own module, with a first lesson of that title when one is given (one transaction)."""
         values = _check_text({"title": title, "summary": summary, "audience": audience}, required=("title",))
         with self.records.transaction() as writer:
-            return writer.create("training_module", {
+            module_id = writer.create("training_module", {
                 "slug": f"custom-{uuid.uuid4().hex[:12]}", "language": language, "origin": CUSTOM, "based_on": None,
                 "duration_minutes": 60, "pass_mark": 70, "revision": 1, "order": 100, "translation_of": None,
                 "source_revision": None, **values})
+            if first_lesson:
+                key = f"lesson-{uuid.uuid4().hex[:8]}"
+                lesson_id = writer.create("training_lesson", {
+                    "module_id": module_id, "lesson_key": key, "position": 0, "title": first_lesson, "summary": "",
+                    "minutes": 30, "body_markdown": f"## {first_lesson}\n"}, derived_id(module_id, "lesson", key))
+                self._mirror(writer, module_id, [lesson_id])
+            return module_id
 
     def copy_module(self, module_id: str, title: str) -> str:
         """A custom copy of any module, with all its lessons and questions; the original is not touched."""
@@ -518,7 +526,7 @@ class TrainingStore:
                 raise TrainingError("unknown_session")
             people = list(session.scalars(select(TrainingParticipant).where(
                 TrainingParticipant.session_id == session_id, TrainingParticipant.deleted.is_(False))
-                .order_by(TrainingParticipant.position, TrainingParticipant.created_at, TrainingParticipant.id)))
+                .order_by(TrainingParticipant.position, TrainingParticipant.name, TrainingParticipant.id)))
             present: dict[str, set[int]] = {}
             if people:
                 for participant_id, day in session.execute(

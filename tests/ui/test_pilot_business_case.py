@@ -180,3 +180,38 @@ def test_screenshot_at_1366x768(launch, language, tmp_path):
     window.project_screen.tabs.setCurrentIndex(0)
     QApplication.processEvents()
     window.grab().save(f"/tmp/shots/business_case_{language}_dashboard.png")
+
+
+def test_the_dashboard_follows_ctrl_z_of_a_business_case_edit(launch, qtbot):
+    window, project_id, tab = open_case(launch, "en")
+    dashboard = window.project_screen.page(DashboardTab)
+    tab.add_cost.click()
+    type_into_cell(qtbot, tab.cost_table, 0, UNIT_COST, "1000")
+    window.project_screen.tabs.setCurrentWidget(dashboard)
+    with_cost = plain(dashboard.case_label.text())
+    assert "FCFA5,000" in with_cost  # 1,000 a year for 5 years
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # on the dashboard itself
+    qtbot.waitUntil(lambda: plain(dashboard.case_label.text()) != with_cost)
+    assert "FCFA5,000" not in plain(dashboard.case_label.text())
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: "FCFA5,000" in plain(dashboard.case_label.text()))
+
+
+def test_undo_of_a_value_another_laptop_changed_since_says_so_and_keeps_it(launch, qtbot):
+    from companion.records import LocalReplica
+    from companion.replication import Change, FieldWrite
+
+    window, project_id, tab = open_case(launch, "en")
+    tab.add_cost.click()
+    type_into_cell(qtbot, tab.cost_table, 0, DESCRIPTION, "Servers")
+    _case, [line] = window.pilot.business_case(project_id)
+    # A colleague's edit of the same description arrives (as a sync would bring it).
+    replica = LocalReplica(window.pilot.records.engine, window.pilot.blobs_dir)
+    stored = next(r for r in replica.records_of("local") if r.id == line.id)
+    replica.apply_remote("local", [Change("8e0c1c1e-45a1-4bd9-9c55-3cf54f1f5a01", line.id, "business_line", {
+        "description": FieldWrite("Servers and licences", replica.clock.now(), stored.fields["description"]["t"])})])
+    qtbot.waitUntil(lambda: tab.costs.rows[0].description == "Servers and licences")
+    with qtbot.waitSignal(window.undo_stack.refused) as refused:
+        qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "changed since" in refused.args[0]
+    assert window.pilot.business_case(project_id)[1][0].description == "Servers and licences"

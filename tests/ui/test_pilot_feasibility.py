@@ -48,7 +48,10 @@ def score(tab: FeasibilityTab, qtbot, criterion_id: str, value: int) -> None:
 
 
 def stored_scores(window, project_id) -> dict:
-    return {key: r.score for key, r in window.pilot.feasibility(project_id)[1].items()}
+    """Criterion → score; a criterion never scored (or whose first score was undone) is None."""
+    from collections import defaultdict
+
+    return defaultdict(lambda: None, {key: r.score for key, r in window.pilot.feasibility(project_id)[1].items()})
 
 
 def one_decimal(value: float) -> str:

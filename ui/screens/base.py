@@ -8,7 +8,11 @@ from PySide6.QtWidgets import QWidget
 
 class Screen(QWidget):
     """A page of the main window. Subclasses set their texts in ``retranslate()``
-    (called at creation and on every language switch) and reload data in ``refresh()``."""
+    (called at creation and on every language switch) and reload data in ``refresh()``.
+    ``record_types``: the synced record types the screen shows; when records of those types
+    change elsewhere (an undo, a sync), the window asks the screen on view to ``refresh()``."""
+
+    record_types: frozenset[str] = frozenset()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -15,6 +15,7 @@ from companion.training.common import upcoming_sessions
 from ui.icons import icon
 from ui.screens.base import Screen
 from ui.widgets.rich_list import KEY_ROLE, RichList
+from ui.changes import PILOT_TYPES, TRAINING_TYPES, READING_TYPES
 
 START_HERE = "start-here"
 
@@ -23,6 +24,7 @@ DUE_SOON_DAYS = 14
 
 
 class HomeScreen(Screen):
+    record_types = PILOT_TYPES | TRAINING_TYPES | READING_TYPES
     open_guide_requested = Signal(str, str)
     open_project_requested = Signal(str)
     open_session_requested = Signal(str)

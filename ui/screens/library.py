@@ -14,6 +14,7 @@ from companion.library import GuideSummary, Library
 from ui.screens.base import Screen
 from ui.screens.reader import language_name
 from ui.widgets.rich_list import KEY_ROLE, RichList
+from ui.changes import READING_TYPES
 
 ALL = ""
 SUMMARY_CHARS = 110  # one or two lines: every row the same height, so long lists stay fast
@@ -28,6 +29,7 @@ def guide_item_html(guide: GuideSummary) -> str:
 
 
 class LibraryScreen(Screen):
+    record_types = READING_TYPES
     open_guide_requested = Signal(str, str)
 
     def __init__(self, library: Library, parent=None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QUndoStack
+from ui.undo import EditStack
 from PySide6.QtWidgets import (QCheckBox, QDialog, QHBoxLayout, QLabel, QListWidgetItem, QMessageBox, QPushButton,
                                QVBoxLayout)
 
@@ -13,15 +13,16 @@ from companion.i18n import _, current_language, format_date
 from companion.pilot.store import PilotStore
 from ui.dialogs.project_dialog import ProjectDialog
 from ui.screens.base import Screen
-from ui.undo import UndoableAction
 from ui.widgets.rich_list import KEY_ROLE, RichList
+from ui.changes import PILOT_TYPES
 
 
 class ProjectsScreen(Screen):
+    record_types = PILOT_TYPES
     open_project_requested = Signal(str)
     message = Signal(str)
 
-    def __init__(self, store: PilotStore, undo_stack: QUndoStack, parent=None) -> None:
+    def __init__(self, store: PilotStore, undo_stack: EditStack, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("projectsScreen")
         self.store = store
@@ -141,9 +142,8 @@ class ProjectsScreen(Screen):
         project_id = self.current_project_id()
         if project_id:
             name = self.store.project(project_id).name
-            copy_id = self.store.duplicate_project(project_id, _("{name} (copy)").format(name=name))
-            self.undo_stack.push(UndoableAction(_("Duplicate project"), lambda: self.store.restore_project(copy_id),
-                                                lambda: self.store.delete_project(copy_id), self.refresh))
+            self.undo_stack.record(_("Duplicate project"), lambda: self.store.duplicate_project(
+                project_id, _("{name} (copy)").format(name=name)), self.refresh)
             self.refresh()
 
     def toggle_archive(self) -> None:
@@ -151,9 +151,8 @@ class ProjectsScreen(Screen):
         if not project_id:
             return
         archived = self.store.project(project_id).archived
-        self.store.set_archived(project_id, not archived)
-        self.undo_stack.push(UndoableAction(_("Archive project"), lambda: self.store.set_archived(project_id, not archived),
-                                            lambda: self.store.set_archived(project_id, archived), self.refresh))
+        self.undo_stack.record(_("Archive project"), lambda: self.store.set_archived(project_id, not archived),
+                               self.refresh)
         if not archived and not self.show_archived.isChecked():
             self.message.emit(_("Project archived. Tick “Show archived” to see it again."))
         self.refresh()
@@ -171,8 +170,6 @@ class ProjectsScreen(Screen):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         if box.exec() != QMessageBox.StandardButton.Yes:
             return
-        self.store.delete_project(project_id)
-        self.undo_stack.push(UndoableAction(_("Delete project"), lambda: self.store.delete_project(project_id),
-                                            lambda: self.store.restore_project(project_id), self.refresh))
+        self.undo_stack.record(_("Delete project"), lambda: self.store.delete_project(project_id), self.refresh)
         self.message.emit(_("“{name}” deleted. Press Ctrl+Z to undo.").format(name=name))
         self.refresh()

@@ -6,18 +6,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QUndoStack
 
 from companion.pilot.store import PilotStore
 from companion.pilot.templates import Templates
 from ui.screens.base import Screen
+from ui.undo import EditStack
 
 
 @dataclass
 class PilotContext:
     store: PilotStore
     templates: Templates
-    undo_stack: QUndoStack
+    undo_stack: EditStack
     data_dir: Path
 
 

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroup
 from companion.i18n import _, current_language
 from companion.pilot import business_case as bc
 from companion.pilot.case_input import CATEGORY_LABELS, KIND_LABELS, case_result, stored, template_case
-from companion.pilot.store import WORKED_BUSINESS_CASE, LineRow
+from companion.pilot.store import MAX_DESCRIPTION, WORKED_BUSINESS_CASE, LineRow
 from ui.screens.pilot.base import PilotContext, PilotTab
-from ui.undo import UndoableAction, save_edit
+from ui.undo import save_edit
 from ui.widgets.cost_chart import build_cost_chart, cost_chart_view
 
 CATEGORY, KIND, DESCRIPTION, UNIT_COST, QUANTITY, YEARS, AMOUNT = range(7)
-MAX_DESCRIPTION = 500
+
 ROW_HEIGHT = 28
 
 
@@ -668,12 +668,9 @@ class BusinessCaseTab(PilotTab):
         years = list(range(1, self.horizon + 1))
         description = _("New line")
         case_id = self.case_id
-        line_id = self.store.add_line(case_id, side, category, "recurring", description, "0", "1", years)
-        self.context.undo_stack.push(UndoableAction(
-            _("Add a line"),
-            lambda: self.store.add_line(case_id, side, category, "recurring", description, "0", "1", years,
-                                        line_id=line_id),
-            lambda: self.store.delete_line(line_id), self._refresh_after_undo))
+        line_id = self.context.undo_stack.record(
+            _("Add a line"), lambda: self.store.add_line(case_id, side, category, "recurring", description, "0", "1",
+                                                         years), self._refresh_after_undo)
         self._saved()
         table, model = self._view(side)
         row = next(i for i, r in enumerate(model.rows) if r.id == line_id)
@@ -689,13 +686,9 @@ class BusinessCaseTab(PilotTab):
         if not index.isValid() or index.row() >= len(model.rows):
             self.show_error(_("Select a line first."), error_label)
             return
-        removed = self.store.delete_line(model.rows[index.row()].id)
-        case_id = self.case_id
-        self.context.undo_stack.push(UndoableAction(
-            _("Remove a line"), lambda: self.store.delete_line(removed.id),
-            lambda: self.store.add_line(case_id, removed.side, removed.category, removed.kind, removed.description,
-                                        removed.unit_cost, removed.quantity, list(removed.years), line_id=removed.id),
-            self._refresh_after_undo))
+        line_id = model.rows[index.row()].id
+        self.context.undo_stack.record(_("Remove a line"), lambda: self.store.delete_line(line_id),
+                                       self._refresh_after_undo)
         self._saved()
         if model.rows:
             table.setCurrentIndex(model.index(min(index.row(), len(model.rows) - 1), DESCRIPTION))
@@ -714,23 +707,9 @@ class BusinessCaseTab(PilotTab):
 
     def _replace_case(self, title: str, values: dict, new_lines: list) -> None:
         """Replace every line (and some assumptions) in one undoable step."""
-        case, old_lines = self.store.business_case(self.project_id)
-        case_id, project_id = case.id, self.project_id
-        before = {key: getattr(case, key) for key in values}
-
-        def write(lines, assumptions) -> None:
-            for current in self.store.business_case(project_id)[1]:
-                self.store.delete_line(current.id)
-            if assumptions:
-                self.store.update_case(case_id, **assumptions)
-            for line in lines:
-                self.store.add_line(case_id, line.side, line.category, line.kind, line.description, line.unit_cost,
-                                    line.quantity, list(line.years), line_id=getattr(line, "id", None))
-
-        write(new_lines, values)
-        written = self.store.business_case(project_id)[1]  # with their ids, so redo restores the same lines
-        self.context.undo_stack.push(UndoableAction(title, lambda: write(written, values),
-                                                    lambda: write(old_lines, before), self._refresh_after_undo))
+        case_id = self.store.business_case(self.project_id)[0].id
+        self.context.undo_stack.record(title, lambda: self.store.replace_lines(case_id, values, new_lines),
+                                       self._refresh_after_undo)
         self._saved()
 
     def start_from_example(self) -> None:

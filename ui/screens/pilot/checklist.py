@@ -23,11 +23,12 @@ from companion.pilot.checklist_view import (ANY, MAX_NOTES_LENGTH, MAX_OWNER_LEN
                                             clean_owner, notes_error, owners)
 from companion.pilot.progress import checklist_progress, is_overdue
 from companion.pilot.store import STATUSES, AttachmentInfo, ItemRow, PilotError
+from companion.records import Edit
 from companion.pilot.templates import ChecklistTemplate
 from ui.icons import icon
 from ui.runner import run_in_background
 from ui.screens.pilot.base import PilotContext, PilotTab
-from ui.undo import UndoableAction, save_edit
+from ui.undo import save_edit
 
 STATUS_LABELS = {"todo": N_("To do"), "in_progress": N_("In progress"), "done": N_("Done"),
                  "na": N_("Not applicable")}
@@ -965,16 +966,18 @@ class ChecklistTab(PilotTab):
                 self._busy += 1
                 self.attach_progress.show()
                 self.attach_button.setEnabled(False)
-                run_in_background(lambda _progress, p=path: self.store.attach(item_id, p),
-                                  on_success=lambda info, p=path: self._attached(item_id, info, p),
+                # Captured on the worker thread, made undoable on the window's.
+                run_in_background(lambda _progress, p=path: self.store.records.capture(
+                                      lambda: self.store.attach(item_id, p)),
+                                  on_success=lambda done, p=path: self._attached(item_id, *done, p),
                                   on_failure=lambda error, p=path: self._attach_failed(p, error))
             else:
                 try:
-                    info = self.store.attach(item_id, path)
+                    info, edit = self.store.records.capture(lambda p=path: self.store.attach(item_id, p))
                 except OSError as error:
                     self._attach_failed(path, error)
                     continue
-                self._attached(item_id, info, path, background=False)
+                self._attached(item_id, info, edit, path, background=False)
 
     def _attach_done(self) -> None:
         self._busy = max(0, self._busy - 1)
@@ -982,19 +985,10 @@ class ChecklistTab(PilotTab):
             self.attach_progress.hide()
             self.attach_button.setEnabled(True)
 
-    def _attached(self, item_id: str, info: AttachmentInfo, path: Path, background: bool = True) -> None:
+    def _attached(self, item_id: str, info: AttachmentInfo, edit: Edit, path: Path, background: bool = True) -> None:
         if background:
             self._attach_done()
-        current = {"id": info.id}
-
-        def undo() -> None:
-            self.store.remove_attachment(current["id"])
-
-        def redo() -> None:
-            current["id"] = self._reattach(item_id, info, current["id"])
-
-        self.context.undo_stack.push(UndoableAction(_("Attach {name}").format(name=info.name), redo, undo,
-                                                    self._after_undo))
+        self.context.undo_stack.push_edit(_("Attach {name}").format(name=info.name), edit, self._after_undo)
         self._show_error("")
         self._load_checklist()
         self.changed.emit()
@@ -1009,40 +1003,13 @@ class ChecklistTab(PilotTab):
             self._attach_done()
         self._show_error(_("Could not attach “{name}”: {reason}").format(name=path.name, reason=reason))
 
-    def _reattach(self, item_id: str, info: AttachmentInfo, previous_id: str) -> str:
-        """Link a stored blob to the item again, under its original name (for undo/redo);
-        returns the new attachment's id (or ``previous_id`` if the blob has gone)."""
-        blob = self.store.blob_path(info.sha256)
-        folder = Path(tempfile.mkdtemp(prefix="companion-"))
-        try:
-            copy = folder / Path(info.name).name
-            try:
-                os.link(blob, copy)
-            except OSError:
-                shutil.copyfile(blob, copy)
-            return self.store.attach(item_id, copy).id
-        except (OSError, PilotError):
-            self.message.emit(_("The file “{name}” is missing from the data folder.").format(name=info.name))
-            return previous_id
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
     def remove_attachment(self, entry: QListWidgetItem | None) -> None:
         info = entry.data(ATTACHMENT_ROLE) if entry is not None else None
         item_id = self._detail_id
         if info is None or not item_id:
             return
-        current = {"id": info.id}
-
-        def do() -> None:
-            self.store.remove_attachment(current["id"])
-
-        def undo() -> None:
-            current["id"] = self._reattach(item_id, info, current["id"])
-
-        do()
-        self.context.undo_stack.push(UndoableAction(_("Remove {name}").format(name=info.name), do, undo,
-                                                    self._after_undo))
+        self.context.undo_stack.record(_("Remove {name}").format(name=info.name),
+                                       lambda: self.store.remove_attachment(info.id), self._after_undo)
         self._load_checklist()
         self.changed.emit()
         self.message.emit(_("Removed “{name}”. Press Ctrl+Z to bring it back.").format(name=info.name))

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QDoubleSpinBox, 
 
 from companion.i18n import _, current_language, format_number
 from companion.pilot.feasibility import CONDITIONS, NOT_SCORED, NOT_YET, READINGS, READY, Readiness, readiness
-from companion.pilot.store import READINESS, PilotError
+from companion.pilot.store import READINESS, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_STEP, PilotError
 from companion.pilot.templates import CriterionTemplate, DimensionTemplate, FeasibilityTemplate
 from ui.screens.pilot.base import PilotContext, PilotTab
 from ui.undo import save_edit
 from ui.widgets.readiness_chart import ReadinessChart
 
-WEIGHT_MIN, WEIGHT_MAX, WEIGHT_STEP = 0.0, 5.0, 0.5
+
 TEXT_SAVE_DELAY_MS = 600  # typing pauses this long → the text is saved
 SUMMARY = "__summary__"  # the first row of the list: chart and recommendation
 KEY_ROLE = Qt.ItemDataRole.UserRole

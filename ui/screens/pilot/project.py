@@ -17,11 +17,13 @@ from ui.screens.pilot.checklist import ChecklistTab
 from ui.screens.pilot.dashboard import DashboardTab
 from ui.screens.pilot.feasibility import FeasibilityTab
 from ui.undo import save_edit
+from ui.changes import PILOT_TYPES
 
 TAB_CLASSES: list[type[PilotTab]] = [DashboardTab, ChecklistTab, FeasibilityTab, BusinessCaseTab]
 
 
 class ProjectScreen(Screen):
+    record_types = PILOT_TYPES
     message = Signal(str)
 
     def __init__(self, context: PilotContext, parent=None) -> None:

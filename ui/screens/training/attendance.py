@@ -10,7 +10,6 @@ from companion.i18n import _, format_date
 from companion.training.store import TrainingError
 from ui.screens.training.base import guarded
 from ui.screens.training.session_base import SessionTab, refilling
-from ui.undo import UndoableAction
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 DAY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -108,15 +107,12 @@ class AttendanceTab(SessionTab):
 
     def set_attendance(self, participant_id: str, day: int, present: bool) -> None:
         try:
-            before = self.store.set_attendance(participant_id, day, present)
+            self.context.undo_stack.record(
+                _("Mark attendance"), lambda: self.store.set_attendance(participant_id, day, present), self.refresh)
         except TrainingError as error:
             self.refresh()
             self.show_error(error)
             return
-        if before != present:
-            self.context.undo_stack.push(UndoableAction(
-                _("Mark attendance"), lambda: self.store.set_attendance(participant_id, day, present),
-                lambda: self.store.set_attendance(participant_id, day, before), self.refresh))
         self.refresh()
         self.saved()
 
@@ -124,17 +120,8 @@ class AttendanceTab(SessionTab):
     def mark_everyone_present(self, day: int) -> None:
         if self.session_id is None or day < 0:
             return
-        changed = self.store.mark_everyone_present(self.session_id, day)
-        if changed:
-            def undo() -> None:
-                for participant_id in changed:
-                    self.store.set_attendance(participant_id, day, False)
-
-            def redo() -> None:
-                for participant_id in changed:
-                    self.store.set_attendance(participant_id, day, True)
-
-            self.context.undo_stack.push(UndoableAction(_("Mark everyone present"), redo, undo,
-                                                        self.refresh))
+        session_id = self.session_id
+        self.context.undo_stack.record(_("Mark everyone present"),
+                                       lambda: self.store.mark_everyone_present(session_id, day), self.refresh)
         self.refresh()
         self.saved()

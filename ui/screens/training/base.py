@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QPushButton
 
 from companion.i18n import LANGUAGE_NAMES, N_, _
 from companion.library import Library
 from companion.training.store import TrainingError, TrainingStore
 from ui.icons import icon
+from ui.undo import EditStack
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -51,7 +51,7 @@ def language_name(code: str) -> str:
 class TrainingContext:
     store: TrainingStore
     library: Library
-    undo_stack: QUndoStack
+    undo_stack: EditStack
 
 
 def make_button(name: str, slot, icon_name: str | None = None) -> QPushButton:

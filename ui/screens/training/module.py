@@ -17,11 +17,13 @@ from ui.dialogs.question_dialog import QuestionDialog, choice_letter
 from ui.screens.base import Screen
 from ui.screens.training.base import ERROR_STYLE, TrainingContext, error_text, guarded, language_name, make_button
 from ui.screens.training.printing import DocumentPrinter, file_name
-from ui.undo import UndoableAction, save_edit
+from ui.undo import save_edit
 from ui.widgets.rich_list import KEY_ROLE, RichList
+from ui.changes import TRAINING_TYPES
 
 
 class ModuleScreen(Screen):
+    record_types = TRAINING_TYPES
     read_lesson_requested = Signal(str, str)  # guide slug, language
     new_session_requested = Signal(str)       # module id
     copy_requested = Signal(str)              # module id
@@ -318,10 +320,9 @@ class ModuleScreen(Screen):
     def add_lesson(self) -> None:
         if not self._editable():
             return
-        lesson_id = self.store.add_lesson(self.module.id, _("New lesson"))
-        self.context.undo_stack.push(UndoableAction(
-            _("Add lesson"), lambda: self.store.set_lesson_deleted(lesson_id, False),
-            lambda: self.store.set_lesson_deleted(lesson_id, True), self.refresh))
+        module_id = self.module.id
+        lesson_id = self.context.undo_stack.record(
+            _("Add lesson"), lambda: self.store.add_lesson(module_id, _("New lesson")), self.refresh)
         self.refresh()
         self.lessons.select_key(lesson_id)
         self.edit_lesson()
@@ -342,10 +343,8 @@ class ModuleScreen(Screen):
         lesson = self.current_lesson()
         if lesson is None or not self._editable():
             return
-        if self.store.move_lesson(lesson.id, offset):
-            self.context.undo_stack.push(UndoableAction(
-                _("Move lesson"), lambda: self.store.move_lesson(lesson.id, offset),
-                lambda: self.store.move_lesson(lesson.id, -offset), self.refresh))
+        if self.context.undo_stack.record(_("Move lesson"), lambda: self.store.move_lesson(lesson.id, offset),
+                                          self.refresh):
             self.refresh()
 
     @guarded
@@ -353,10 +352,8 @@ class ModuleScreen(Screen):
         lesson = self.current_lesson()
         if lesson is None or not self._editable():
             return
-        self.store.set_lesson_deleted(lesson.id, True)
-        self.context.undo_stack.push(UndoableAction(
-            _("Remove lesson"), lambda: self.store.set_lesson_deleted(lesson.id, True),
-            lambda: self.store.set_lesson_deleted(lesson.id, False), self.refresh))
+        self.context.undo_stack.record(_("Remove lesson"), lambda: self.store.set_lesson_deleted(lesson.id, True),
+                                       self.refresh)
         self.message.emit(_("“{name}” deleted. Press Ctrl+Z to undo.").format(name=lesson.title))
         self.refresh()
 
@@ -367,11 +364,9 @@ class ModuleScreen(Screen):
         if not self._editable():
             return
         dialog, added = QuestionDialog(parent=self), []
-        if dialog.run_until_saved(lambda: added.append(self.store.add_question(self.module.id, **dialog.values()))):
-            question_id = added[0]
-            self.context.undo_stack.push(UndoableAction(
-                _("Add question"), lambda: self.store.set_question_deleted(question_id, False),
-                lambda: self.store.set_question_deleted(question_id, True), self.refresh))
+        module_id = self.module.id
+        if dialog.run_until_saved(lambda: added.append(self.context.undo_stack.record(
+                _("Add question"), lambda: self.store.add_question(module_id, **dialog.values()), self.refresh))):
             self.refresh()
 
     @guarded
@@ -390,10 +385,8 @@ class ModuleScreen(Screen):
         question = self.current_question()
         if question is None or not self._editable():
             return
-        self.store.set_question_deleted(question.id, True)
-        self.context.undo_stack.push(UndoableAction(
-            _("Remove question"), lambda: self.store.set_question_deleted(question.id, True),
-            lambda: self.store.set_question_deleted(question.id, False), self.refresh))
+        self.context.undo_stack.record(_("Remove question"),
+                                       lambda: self.store.set_question_deleted(question.id, True), self.refresh)
         self.refresh()
 
     # --- documents -------------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from ui.dialogs.module_dialog import ModuleDialog
 from ui.dialogs.session_dialog import SessionDialog
 from ui.screens.base import Screen
 from ui.screens.training.base import TrainingContext, language_name, make_button
-from ui.undo import UndoableAction
 from ui.widgets.rich_list import KEY_ROLE, RichList
+from ui.changes import TRAINING_TYPES
 
 ALL_LANGUAGES = ""
 
@@ -36,6 +36,7 @@ def session_dates(session: SessionInfo) -> str:
 
 
 class TrainingScreen(Screen):
+    record_types = TRAINING_TYPES
     open_module_requested = Signal(str)
     open_session_requested = Signal(str)
     message = Signal(str)
@@ -206,13 +207,13 @@ class TrainingScreen(Screen):
 
     def new_module(self) -> str | None:
         dialog, created = ModuleDialog(parent=self), []
-        if not dialog.run_until_saved(lambda: created.append(self.store.create_module(
-                dialog.language.currentData(), dialog.title.text(), dialog.summary.toPlainText(),
-                dialog.audience.text()))):
+        if not dialog.run_until_saved(lambda: created.append(self.context.undo_stack.record(
+                _("New module"), lambda: self.store.create_module(
+                    dialog.language.currentData(), dialog.title.text(), dialog.summary.toPlainText(),
+                    dialog.audience.text(), first_lesson=_("Introduction")), self.refresh))):
             return None
         module_id = created[0]
-        self.store.add_lesson(module_id, _("Introduction"))
-        self._push_module_created(_("New module"), module_id)
+        self.refresh()
         self.open_module_requested.emit(module_id)
         return module_id
 
@@ -221,19 +222,14 @@ class TrainingScreen(Screen):
         if not module_id:
             return None
         dialog, copied = ModuleDialog(copy_of=self.store.module(module_id), parent=self), []
-        if not dialog.run_until_saved(lambda: copied.append(self.store.copy_module(module_id, dialog.title.text()))):
+        if not dialog.run_until_saved(lambda: copied.append(self.context.undo_stack.record(
+                _("Copy module"), lambda: self.store.copy_module(module_id, dialog.title.text()), self.refresh))):
             return None
         copy_id = copied[0]
-        self._push_module_created(_("Copy module"), copy_id)
+        self.refresh()
         self.message.emit(_("Your copy is ready to change; the original is unchanged."))
         self.open_module_requested.emit(copy_id)
         return copy_id
-
-    def _push_module_created(self, text: str, module_id: str) -> None:
-        self.context.undo_stack.push(UndoableAction(
-            text, lambda: self.store.set_module_deleted(module_id, False),
-            lambda: self.store.set_module_deleted(module_id, True), self.refresh))
-        self.refresh()
 
     def delete_module(self) -> None:
         module = self._modules.get(self.current_module_id() or "")
@@ -242,10 +238,8 @@ class TrainingScreen(Screen):
         if not self._confirm(_("Delete module"), _("Delete the module “{title}” and its lessons?")
                              .format(title=module.title)):
             return
-        self.store.set_module_deleted(module.id, True)
-        self.context.undo_stack.push(UndoableAction(
-            _("Delete module"), lambda: self.store.set_module_deleted(module.id, True),
-            lambda: self.store.set_module_deleted(module.id, False), self.refresh))
+        self.context.undo_stack.record(_("Delete module"), lambda: self.store.set_module_deleted(module.id, True),
+                                       self.refresh)
         self.message.emit(_("“{name}” deleted. Press Ctrl+Z to undo.").format(name=module.title))
         self.refresh()
 
@@ -254,13 +248,11 @@ class TrainingScreen(Screen):
     def new_session(self, module_id: str | None = None) -> str | None:
         dialog = SessionDialog(self.store.modules(), chosen_module=module_id or self.current_module_id(), parent=self)
         created = []
-        if not dialog.run_until_saved(lambda: created.append(self.store.create_session(dialog.module_id(),
-                                                                                       **dialog.values()))):
+        if not dialog.run_until_saved(lambda: created.append(self.context.undo_stack.record(
+                _("New session"), lambda: self.store.create_session(dialog.module_id(), **dialog.values()),
+                self.refresh))):
             return None
         session_id = created[0]
-        self.context.undo_stack.push(UndoableAction(
-            _("New session"), lambda: self.store.set_session_deleted(session_id, False),
-            lambda: self.store.set_session_deleted(session_id, True), self.refresh))
         self.refresh()
         self.open_session_requested.emit(session_id)
         return session_id
@@ -274,10 +266,8 @@ class TrainingScreen(Screen):
                              _("Delete the session “{title}” of {date} with its register and scores?")
                              .format(title=session.module_title, date=format_date(session.start_date))):
             return
-        self.store.set_session_deleted(session_id, True)
-        self.context.undo_stack.push(UndoableAction(
-            _("Delete session"), lambda: self.store.set_session_deleted(session_id, True),
-            lambda: self.store.set_session_deleted(session_id, False), self.refresh))
+        self.context.undo_stack.record(_("Delete session"), lambda: self.store.set_session_deleted(session_id, True),
+                                       self.refresh)
         self.message.emit(_("“{name}” deleted. Press Ctrl+Z to undo.").format(name=session.module_title))
         self.refresh()
 

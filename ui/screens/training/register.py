@@ -11,7 +11,7 @@ from companion.training.store import ParticipantRow, TrainingError
 from ui.icons import icon
 from ui.screens.training.base import guarded
 from ui.screens.training.session_base import SessionTab, refilling
-from ui.undo import UndoableAction, save_edit
+from ui.undo import save_edit
 
 SEX_LABELS = {"": N_("Not stated"), "female": N_("Female"), "male": N_("Male")}
 NAME, ORGANISATION, ROLE, SEX, CONTACT, CONSENT = range(6)
@@ -179,16 +179,14 @@ class RegisterTab(SessionTab):
         if self.session_id is None:
             return None
         try:
-            participant_id = self.store.add_participant(
+            participant_id = self.context.undo_stack.record(_("Add participant"), lambda: self.store.add_participant(
                 self.session_id, self.new_name.text(), self.new_organisation.text(), self.new_role.text(),
-                self.new_sex.currentData() or "", self.new_contact.text(), self.new_consent.isChecked())
+                self.new_sex.currentData() or "", self.new_contact.text(), self.new_consent.isChecked()),
+                self.refresh)
         except TrainingError as error:
             self.show_error(error)
             self.new_name.setFocus()
             return None
-        self.context.undo_stack.push(UndoableAction(
-            _("Add participant"), lambda: self.store.set_participant_deleted(participant_id, False),
-            lambda: self.store.set_participant_deleted(participant_id, True), self.refresh))
         for field in (self.new_name, self.new_role, self.new_contact):
             field.clear()  # the organisation is often the same for the next person
         self.new_sex.setCurrentIndex(0)
@@ -204,10 +202,8 @@ class RegisterTab(SessionTab):
         if participant_id is None:
             return
         name = self.table.item(self.table.currentRow(), NAME).text()
-        self.store.set_participant_deleted(participant_id, True)
-        self.context.undo_stack.push(UndoableAction(
-            _("Remove participant"), lambda: self.store.set_participant_deleted(participant_id, True),
-            lambda: self.store.set_participant_deleted(participant_id, False), self.refresh))
+        self.context.undo_stack.record(_("Remove participant"),
+                                       lambda: self.store.set_participant_deleted(participant_id, True), self.refresh)
         self.message.emit(_("“{name}” deleted. Press Ctrl+Z to undo.").format(name=name))
         self.refresh()
         self.saved()

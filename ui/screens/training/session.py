@@ -20,6 +20,7 @@ from ui.screens.training.register import RegisterTab
 from ui.screens.training.scores import ScoresTab
 from ui.screens.training.summary import SummaryTab
 from ui.undo import save_edit
+from ui.changes import TRAINING_TYPES
 
 # The documents a trainer prints for a session (each says itself whether it is printed landscape).
 DOCUMENTS = {
@@ -32,6 +33,7 @@ DOCUMENTS = {
 
 
 class SessionScreen(Screen):
+    record_types = TRAINING_TYPES
     open_module_requested = Signal(str)
     message = Signal(str)
     gone = Signal()  # the session shown no longer exists (deleted, or its creation undone)
