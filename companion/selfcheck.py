@@ -5,6 +5,7 @@ from __future__ import annotations
 from companion import i18n
 from companion.config import Paths, guides_dir, translations_dir
 from companion.session import import_bundled_content, open_data
+from companion.storage.migrate import MigrationError
 
 
 def run_self_check(paths: Paths) -> tuple[bool, list[str]]:
@@ -32,7 +33,11 @@ def run_self_check(paths: Paths) -> tuple[bool, list[str]]:
         check(True, "Excel export (openpyxl)")
     except ImportError:
         check(False, "Excel export: openpyxl is not installed (install openimis-companion[desktop])")
-    data = open_data(paths)
+    try:
+        data = open_data(paths)
+    except MigrationError as error:  # a damaged file, a schema from a newer release: a report, not a traceback
+        check(False, f"database {paths.database}: {error}")
+        return ok, lines
     try:
         check(True, f"database {paths.database} ({data.migration.action})")
         report = import_bundled_content(data.library)

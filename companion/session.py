@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from companion.config import Paths, guides_dir, training_dir
 from companion.library import Library
 from companion.storage.database import create_sqlite_engine
-from companion.storage.migrate import MigrationOutcome, prepare_database
+from companion.storage.migrate import MigrationOutcome, mark_closed_cleanly, prepare_database
 from companion.storage.upgrade_lock import upgrade_lock
 
 
@@ -20,6 +20,7 @@ class OpenedData:
 
     def close(self) -> None:
         self.library.engine.dispose()
+        mark_closed_cleanly(self.paths.database)
 
 
 def open_data(paths: Paths) -> OpenedData:

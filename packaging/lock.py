@@ -32,15 +32,20 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def read_pins(path: Path) -> dict[str, str]:
-    """``name==version`` lines of a lock, by canonical name."""
+def read_lines(path: Path) -> dict[str, tuple[str, str]]:
+    """``name==version [; marker]`` lines of a lock: (version, marker) by canonical name."""
     pins = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if "==" in line:
-            name, version = line.split("==", 1)
-            pins[canonical(name)] = version.strip()
+            name, rest = line.split("==", 1)
+            version, _, marker = rest.partition(";")
+            pins[canonical(name)] = (version.strip(), marker.strip())
     return pins
+
+
+def read_pins(path: Path) -> dict[str, str]:
+    return {name: version for name, (version, _marker) in read_lines(path).items()}
 
 
 def resolve(side: str) -> dict[str, str]:
@@ -59,9 +64,11 @@ def resolve(side: str) -> dict[str, str]:
 
 
 def render(side: str, pins: dict[str, str]) -> str:
+    markers = {name: marker for name, (_version, marker) in read_lines(DEV_LOCK).items() if marker}
     header = (f"# The {side} side alone: pip install -r requirements/{side}.lock \"openimis-companion[{side}]\"\n"
               "# Derived from requirements.lock by packaging/lock.py; do not edit by hand.\n")
-    return header + "".join(f"{name}=={pins[name]}\n" for name in sorted(pins))
+    return header + "".join(f"{name}=={pins[name]}{' ; ' + markers[name] if name in markers else ''}\n"
+                            for name in sorted(pins))
 
 
 def main(argv: list[str]) -> int:

@@ -114,6 +114,49 @@ def show_migration_error(error) -> None:
     box.exec()
 
 
+def check_writable(folder) -> None:
+    """Raise OSError when nothing can be written in ``folder`` (read-only, full, gone)."""
+    import tempfile
+
+    with tempfile.TemporaryFile(dir=folder):
+        pass
+
+
+def report_unwritable_folder(folder, error: OSError, show_dialog: bool) -> None:
+    from companion.i18n import _
+
+    title = _("The Companion cannot write in its data folder")
+    text = _("It keeps your work in {folder}, but nothing can be written there ({reason}). Check that the disk "
+             "is connected, not full, and that you may write in this folder; or start the Companion with another "
+             "folder: companion --data-dir FOLDER").format(folder=folder, reason=error.strerror or error)
+    if not show_dialog:
+        print(f"{title}: {text}", file=sys.stderr)
+        return
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text)
+    box.setObjectName("unwritableFolderDialog")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+def recover_damaged_data(error, show_dialog: bool) -> bool:
+    """Ask what to do with a damaged data file and do it; False when the user quits (or cannot be asked)."""
+    from companion.storage import recovery
+    from ui.dialogs.damaged_data_dialog import AFRESH, RESTORE, DamagedDataDialog, damaged_data_text
+
+    if not show_dialog:
+        print(damaged_data_text(error) + f"\n({error.problem})", file=sys.stderr)
+        return False
+    choice = DamagedDataDialog(error).choose()
+    if choice == RESTORE:
+        recovery.restore_backup(error.database, error.backup)
+    elif choice == AFRESH:
+        recovery.start_afresh(error.database)
+    return choice in (RESTORE, AFRESH)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     paths = Paths.resolve(args.data_dir)
@@ -127,14 +170,29 @@ def main(argv: list[str] | None = None) -> int:
 
     from companion import i18n
     from companion.logs import setup_logging
-    from companion.storage.migrate import MigrationError
+    from companion.storage.migrate import DamagedDatabaseError, MigrationError
     from ui.crash_dialog import install_crash_hook
     from ui.translation import LanguageManager
 
-    paths.ensure()
-    setup_logging(paths.log_file)
+    # The crash hook first: anything below, opening the log included, may fail.
     install_crash_hook(paths.log_file, show_dialog=not args.no_crash_dialog)
     app = ensure_qt_application()
+
+    def speak_the_users_language() -> None:  # the data (and the language chosen in it) is not open
+        LanguageManager(app).apply(args.language or LanguageManager.system_language())
+
+    try:
+        paths.ensure()
+        check_writable(paths.data_dir)
+    except OSError as error:
+        speak_the_users_language()
+        report_unwritable_folder(paths.data_dir, error, show_dialog=not args.no_crash_dialog)
+        return 1
+    try:
+        setup_logging(paths.log_file)
+    except OSError as error:  # the log only: the app works without it
+        print(f"companion: no log file ({error}); logging to the console", file=sys.stderr)
+    # One Companion per data folder, decided before the database is opened (ui/single_instance.py).
     bundles = [str(Path(args.bundle).expanduser().resolve())] if args.bundle else []
     from ui.single_instance import SingleInstance
 
@@ -143,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         if not instance.claim_or_hand_over(bundles):
             return 0  # the running Companion came to the front and took the bundle
     except TimeoutError as error:
-        LanguageManager(app).apply(args.language or LanguageManager.system_language())
+        speak_the_users_language()
         message = i18n._("The Companion is already running with this data folder but does not answer. "
                          "Close it (or end it in the task manager), then start the Companion again.")
         print(f"{message}\n{error}", file=sys.stderr)
@@ -152,14 +210,24 @@ def main(argv: list[str] | None = None) -> int:
 
             QMessageBox.warning(None, i18n._("openIMIS Companion"), message)
         return 1
-    try:
-        running = start(paths, args.language)
-    except MigrationError as error:
-        LanguageManager(app).apply(args.language or LanguageManager.system_language())
-        if args.no_crash_dialog:
-            print(migration_error_text(error), file=sys.stderr)
-        else:
-            show_migration_error(error)
+    for _attempt in range(3):
+        try:
+            running = start(paths, args.language)
+            break
+        except DamagedDatabaseError as error:
+            speak_the_users_language()
+            if not recover_damaged_data(error, show_dialog=not args.no_crash_dialog):
+                instance.release()
+                return 1
+        except MigrationError as error:
+            speak_the_users_language()
+            if args.no_crash_dialog:
+                print(migration_error_text(error), file=sys.stderr)
+            else:
+                show_migration_error(error)
+            instance.release()
+            return 1
+    else:
         instance.release()
         return 1
     hand_requests_to(running.window, instance)

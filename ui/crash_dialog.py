@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton,
                                QVBoxLayout)
@@ -16,15 +18,31 @@ from companion.logs import crash_report, log_crash
 EXIT_CRASHED = 70
 
 
+def is_storage_error(error: BaseException | None) -> bool:
+    """Did reading or writing the data file fail (disk full, file damaged, folder read-only)?"""
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(error, (sqlite3.DatabaseError, DBAPIError, OSError))
+
+
+def crash_message(error: BaseException | None) -> str:
+    """What the user may rely on. Never "your work is saved": the action that failed may not be."""
+    if is_storage_error(error):
+        return _("The Companion could not read or write its data (the disk may be full, or the data file "
+                 "damaged), so the last change may not have been saved. What was saved before it is kept.")
+    return _("Something unexpected happened. What was saved before it is kept, but the action under way may not "
+             "have been saved: check it when you go back to it.")
+
+
 class CrashDialog(QDialog):
-    def __init__(self, report: str, log_file: Path, parent=None) -> None:
+    def __init__(self, report: str, log_file: Path, parent=None, error: BaseException | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("crashDialog")
         self.setWindowTitle(_("The Companion ran into a problem"))
         self.setMinimumSize(560, 380)
-        intro = QLabel(_("Something unexpected happened. Your work is saved. "
-                         "You can copy the report below and send it to your support contact.\n"
-                         "The full log is in: {path}").format(path=log_file))
+        intro = QLabel(crash_message(error) + "\n" + _("You can copy the report below and send it to your support "
+                                                        "contact.\nThe full log is in: {path}").format(path=log_file))
+        intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         intro.setObjectName("crashIntro")
         self.report_view = QPlainTextEdit(report)
@@ -57,7 +75,7 @@ def install_crash_hook(log_file: Path, show_dialog: bool) -> None:
         log_crash(report)
         app = QApplication.instance()
         if show_dialog and app is not None:
-            CrashDialog(report, log_file).exec()
+            CrashDialog(report, log_file, error=exc_value).exec()
         elif app is not None:
             app.exit(EXIT_CRASHED)
         else:

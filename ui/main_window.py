@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
                                QProgressBar, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
+from companion.content.categories import TOPICS
 from companion.i18n import SUPPORTED_LANGUAGES, _, current_language
 from companion.library import Library
 from companion.pilot.store import PilotStore
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
             if hasattr(screen, "open_guide_requested"):
                 screen.open_guide_requested.connect(self.open_guide)
         self.home.library_requested.connect(lambda: self.go(Location("library")))
+        self.home.topics_requested.connect(lambda: self.go(Location("library", (TOPICS,))))
         self.home.open_project_requested.connect(self.open_project)
         self.home.open_session_requested.connect(self.open_session)
         self.reader.bookmarks_changed.connect(self.home.refresh)

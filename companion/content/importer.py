@@ -14,8 +14,9 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from companion.content.loader import GuideSource, bundle_fingerprint, load_guide_sources
-from companion.content.render import render_markdown
+from companion.content.limits import ShapeError, check_html
+from companion.content.loader import ContentError, GuideSource, bundle_fingerprint, load_guide_sources
+from companion.content.render import RenderedGuide, render_markdown
 from companion.records import allow_writes
 from companion.storage.models import Guide, Setting, utcnow
 
@@ -41,8 +42,18 @@ def bundled_content_is_current(session: Session, guides_dir: Path) -> bool:
     return stored is not None and stored.value == bundle_fingerprint(guides_dir)
 
 
+def render_guide(source: GuideSource) -> RenderedGuide:
+    """The guide's HTML, measured against the reader's limits; a ContentError names the file."""
+    try:
+        rendered = render_markdown(source.body_markdown)
+        check_html(rendered.html)
+    except ShapeError as error:
+        raise ContentError(f"{source.path or f'{source.language}/{source.slug}.md'}: {error}") from None
+    return rendered
+
+
 def _apply(guide: Guide, source: GuideSource) -> None:
-    rendered = render_markdown(source.body_markdown)
+    rendered = render_guide(source)
     guide.title = source.title
     guide.summary = source.summary
     guide.category = source.category

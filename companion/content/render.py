@@ -16,6 +16,8 @@ import markdown
 import nh3
 from markdown.extensions.toc import slugify  # ASCII anchors: safe in URLs and QTextBrowser
 
+from companion.content.limits import ShapeError
+
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "a", "img", "span", "div",
     "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "code", "em", "strong", "b", "i",
@@ -31,7 +33,6 @@ ALLOWED_ATTRIBUTES = {
 LINK_SCHEMES = {"http", "https", "mailto", "guide", "image"}
 IMAGE_SCHEME = "image:"  # resolved by the reader from the bundled images folder
 
-_HEADING_WITH_ID = re.compile(r"<h([1-6])([^>]*?)\sid=\"([^\"]+)\"([^>]*)>")
 _TAG = re.compile(r"<[^>]+>")
 _REMOTE_IMAGE = re.compile(r"<img\b[^>]*\bsrc=\"(https?:[^\"]*)\"[^>]*>")
 _ALT = re.compile(r"\balt=\"([^\"]*)\"")
@@ -84,14 +85,6 @@ def _remote_image_to_link(match: re.Match[str]) -> str:
     return f'<a href="{url}">{label}</a>'
 
 
-def _add_heading_anchors(fragment: str) -> str:
-    # QTextBrowser.scrollToAnchor() looks for <a name="...">, so each heading carries one.
-    return _HEADING_WITH_ID.sub(
-        lambda m: f'<h{m.group(1)}{m.group(2)} id="{m.group(3)}"{m.group(4)}><a name="{m.group(3)}"></a>',
-        fragment,
-    )
-
-
 def _flatten_toc(tokens: list[dict]) -> list[TocEntry]:
     entries: list[TocEntry] = []
     for token in tokens:
@@ -106,7 +99,10 @@ def render_markdown(source: str) -> RenderedGuide:
         extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-4"}},
         output_format="html",
     )
-    raw = converter.convert(source)
+    try:
+        raw = converter.convert(source)
+    except RecursionError:  # e.g. thousands of nested * or [ that check_markdown lets through
+        raise ShapeError("the text is nested too deeply to be read") from None
     clean = nh3.clean(
         raw,
         tags=ALLOWED_TAGS,
@@ -117,7 +113,8 @@ def render_markdown(source: str) -> RenderedGuide:
         strip_comments=True,
     )
     clean = _REMOTE_IMAGE.sub(_remote_image_to_link, clean)
-    clean = _add_heading_anchors(clean)
+    # Headings keep their id only: QTextBrowser.scrollToAnchor() finds ids, and a second
+    # <a name> per heading doubled Qt's cost, which grows with the square of the anchors.
     text = html.unescape(_TAG.sub(" ", clean))
     text = re.sub(r"\s+", " ", text).strip()
     return RenderedGuide(

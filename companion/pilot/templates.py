@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from companion.config import resources_dir
+from companion.content.loader import ContentError, load_yaml, read_text
+from companion.content.safe_yaml import TEMPLATE_LIMITS
 
 
 class TemplateError(ValueError):
@@ -191,16 +191,27 @@ def parse_business_case(data: dict, where: str) -> BusinessCaseTemplate:
 
 def _load(path: Path) -> dict:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as error:
-        raise TemplateError(f"{path}: not valid YAML ({error})") from None
+        return load_yaml(read_text(path, TEMPLATE_LIMITS.max_bytes), str(path), TEMPLATE_LIMITS)
+    except ContentError as error:  # bad UTF-8, aliases, tags, too large...: the message names the file
+        raise TemplateError(str(error)) from None
+
+
+def _parse(parse, path: Path):
+    """``parse`` on the file's data; a field missing or of the wrong kind is a TemplateError naming the file."""
+    try:
+        return parse(_load(path), str(path))
+    except TemplateError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as error:
+        detail = f"the field {error} is missing" if isinstance(error, KeyError) else f"a field has the wrong kind of value ({error})"
+        raise TemplateError(f"{path}: {detail}") from None
 
 
 def load_templates(root: Path | None = None) -> Templates:
     root = root or resources_dir() / "templates"
-    checklists = {t.id: t for t in (parse_checklist(_load(p), str(p)) for p in sorted((root / "checklists").glob("*.yaml")))}
-    feasibility = {t.id: t for t in (parse_feasibility(_load(p), str(p)) for p in sorted((root / "feasibility").glob("*.yaml")))}
-    cases = {t.id: t for t in (parse_business_case(_load(p), str(p)) for p in sorted((root / "business-case").glob("*.yaml")))}
+    checklists = {t.id: t for t in (_parse(parse_checklist, p) for p in sorted((root / "checklists").glob("*.yaml")))}
+    feasibility = {t.id: t for t in (_parse(parse_feasibility, p) for p in sorted((root / "feasibility").glob("*.yaml")))}
+    cases = {t.id: t for t in (_parse(parse_business_case, p) for p in sorted((root / "business-case").glob("*.yaml")))}
     return Templates(checklists, feasibility, cases)
 
 

@@ -565,12 +565,22 @@ class _DerivedRows:
         lesson_modules = {r.fields.get("module_id", {}).get("v") for r in records if r.type == "training_lesson"}
         modules = {r.id for r in records if r.type == "training_module"} | {m for m in lesson_modules if m}
         if guides:
+            import html
+
+            from companion.content.limits import ShapeError, check_html
             from companion.content.render import render_markdown
             from companion.storage.models import Guide
 
             for guide in session.scalars(select(Guide).where(Guide.record_id.in_(guides))):
-                rendered = render_markdown(guide.body_markdown or "")
                 guide.origin = "library"
+                try:  # a guide from a server is untrusted: the reader's limits apply to it too
+                    rendered = render_markdown(guide.body_markdown or "")
+                    check_html(rendered.html)
+                except (ShapeError, RecursionError, ValueError):
+                    text = (guide.body_markdown or "")[:20_000]
+                    guide.body_html, guide.body_text, guide.toc, guide.word_count = (
+                        f"<pre>{html.escape(text)}</pre>", text, [], len(text.split()))
+                    continue
                 guide.body_html = rendered.html
                 guide.body_text = rendered.text
                 guide.toc = [[entry.level, entry.anchor, entry.title] for entry in rendered.toc]

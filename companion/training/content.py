@@ -7,9 +7,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from companion.content.loader import LANGUAGES, ContentError, split_front_matter
+from companion.content.loader import LANGUAGES, ContentError, check_body, load_yaml, read_text, split_front_matter
+from companion.content.safe_yaml import DATA_FILE_LIMITS
 from companion.training.common import MAX_CHOICES, MIN_CHOICES
 from companion.training.slides import Slide, split_slides
 
@@ -61,10 +60,10 @@ class ModuleSource:
 
 
 def _load_yaml(path: Path):
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as error:
-        raise ContentError(f"{path}: not valid YAML ({error})") from None
+    return load_yaml(read_text(path, DATA_FILE_LIMITS.max_bytes), str(path), DATA_FILE_LIMITS)
+
+
+MAX_TEXT_CHARS = 4_000  # a question, an explanation, a summary
 
 
 def _text(data: dict, name: str, where: str, required: bool = True) -> str:
@@ -73,7 +72,12 @@ def _text(data: dict, name: str, where: str, required: bool = True) -> str:
         if required:
             raise ContentError(f"{where}: the field '{name}' is missing")
         return ""
-    return str(value).strip()
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ContentError(f"{where}: the field '{name}' must be text")
+    value = str(value).strip()
+    if len(value) > MAX_TEXT_CHARS:
+        raise ContentError(f"{where}: the field '{name}' is longer than {MAX_TEXT_CHARS:,} characters")
+    return value
 
 
 def _whole(data: dict, name: str, where: str, default: int | None, low: int = 0, high: int | None = None) -> int | None:
@@ -86,13 +90,22 @@ def _whole(data: dict, name: str, where: str, default: int | None, low: int = 0,
     return value
 
 
+def _translation_of(data: dict, where: str) -> str | None:
+    value = data.get("translation_of")
+    if value is not None and value not in LANGUAGES:
+        raise ContentError(f"{where}: 'translation_of' must name the original's language")
+    return value
+
+
 def parse_question(data, where: str) -> QuestionSource:
     if not isinstance(data, dict):
         raise ContentError(f"{where}: a question must be a mapping")
     choices = data.get("choices")
     if not isinstance(choices, list) or not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
         raise ContentError(f"{where}: a question needs {MIN_CHOICES} to {MAX_CHOICES} choices")
-    choices = tuple(str(choice).strip() for choice in choices)
+    if not all(isinstance(choice, (str, int)) and not isinstance(choice, bool) for choice in choices):
+        raise ContentError(f"{where}: every choice must be text")
+    choices = tuple(str(choice).strip()[:MAX_TEXT_CHARS] for choice in choices)
     if any(not choice for choice in choices):
         raise ContentError(f"{where}: a choice is empty")
     return QuestionSource(
@@ -108,6 +121,7 @@ def parse_lesson(text: str, where: str) -> LessonSource:
     meta, body = split_front_matter(text, where)
     if not body.strip():
         raise ContentError(f"{where}: the lesson has no slides")
+    check_body(body, where)
     slides = split_slides(body)
     untitled = [index for index, slide in enumerate(slides, start=1) if not slide.title]
     if untitled:
@@ -141,7 +155,7 @@ def load_module(folder: Path) -> ModuleSource:
         path = folder / f"{key}.md"
         if not path.is_file():
             raise ContentError(f"{where}: the lesson '{key}' has no file {path.name}")
-        lesson = parse_lesson(path.read_text(encoding="utf-8"), str(path))
+        lesson = parse_lesson(read_text(path), str(path))
         if lesson.key != str(key):
             raise ContentError(f"{path}: its id '{lesson.key}' differs from its name in module.yaml")
         lessons.append(lesson)
@@ -162,7 +176,7 @@ def load_module(folder: Path) -> ModuleSource:
         duration_minutes=_whole(data, "duration_minutes", where, sum(lesson.minutes for lesson in lessons), 1) or 0,
         revision=_whole(data, "revision", where, 1, 1) or 1,
         order=_whole(data, "order", where, 100) or 0,
-        translation_of=data.get("translation_of"),
+        translation_of=_translation_of(data, where),
         source_revision=_whole(data, "source_revision", where, None),
         pass_mark=_whole(quiz, "pass_mark", where, 70, 0, 100) or 0,
         lessons=tuple(lessons),

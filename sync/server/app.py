@@ -7,11 +7,12 @@ work to ``store`` (database) or ``blobs`` (files), off the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Request, Security
@@ -27,11 +28,13 @@ from starlette.responses import Response, StreamingResponse
 
 import companion
 from sync import wire
-from sync.server import auth, models, operations, store
+from sync.server import auth, models, operations, store, uploads
 from sync.server.blobs import CHUNK, BlobStore, file_sha256, parse_content_range, parse_range
 from sync.server.db import Database, now_ms
-from sync.server.http import BadEncoding, BodyTooLarge, ProblemError, ProtocolMiddleware, problem_response
+from sync.server.http import BadEncoding, BodyTooLarge, ProblemError, ProtocolMiddleware, accepts_gzip, encode_body, problem_response
+from sync.server.limits import parse_json_off_loop
 from sync.server.settings import ServerSettings
+from sync.server.throttle import PASSWORD_CHECKS_AT_ONCE, SignInThrottle
 from sync.server.upload_lock import exclusive_upload
 
 log = logging.getLogger("companion.server")
@@ -53,19 +56,8 @@ def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = 
     return Response(model.model_dump_json(exclude_none=True).encode(), status_code=status, media_type=JSON_TYPE, headers=headers)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _parse_float(text: str) -> float:
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"number out of range: {text}")
-    return value
-
-
 async def read_json(request: Request) -> Any:
-    """The request body as JSON, or a 4xx problem (never a 5xx) saying what is wrong."""
+    """The request body as JSON, or a 4xx problem (never a 5xx) saying what is wrong. Parsed off the event loop."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type and content_type != JSON_TYPE and not content_type.endswith("+json"):
         raise ProblemError(415, f"send the body as {JSON_TYPE}, not {content_type}")
@@ -75,8 +67,10 @@ async def read_json(request: Request) -> Any:
         raise ProblemError(413, "the request body is too large") from None
     except BadEncoding:
         raise ProblemError(400, "the request body is not valid gzip") from None
+    except ClientDisconnect:
+        raise ProblemError(400, "the request was cut before its body arrived") from None
     try:
-        return json.loads(body, parse_constant=_reject_constant, parse_float=_parse_float)
+        return await parse_json_off_loop(body)
     except (ValueError, RecursionError) as error:
         raise ProblemError(400, f"the body is not valid JSON: {error}"[:300], slug="invalid-json") from None
 
@@ -97,12 +91,31 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         db.migrate()
     server_id = db.server_id()
     blobs = BlobStore(settings.blobs_dir)
-    limiter = auth.LoginLimiter(settings.login_limits)
+    partial_uploads = uploads.PartialUploads(db, blobs, settings.upload_limits)
+    throttle = SignInThrottle(db, settings.login_limits)
+    password_checks: asyncio.Semaphore | None = None  # made on the server's event loop, at the first sign-in
     limits = settings.limits
     bearer = HTTPBearer(auto_error=False, description="a token from POST /api/v1/auth/token")
     token_touched: dict[int, float] = {}
 
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        async def sweep_abandoned_uploads() -> None:
+            while True:
+                try:
+                    await run_in_threadpool(partial_uploads.sweep)
+                except Exception:  # noqa: BLE001 - a failed sweep is retried next time, the server carries on
+                    log.exception("sweeping abandoned uploads failed")
+                await asyncio.sleep(settings.upload_limits.sweep_every_s)
+
+        sweeper = asyncio.create_task(sweep_abandoned_uploads())
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="openIMIS Companion sync server",
         version=companion.__version__,
         description="Sync protocol version 1: see docs/sync-protocol.md.",
@@ -113,7 +126,8 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
     app.state.db = db
     app.state.settings = settings
     app.state.blobs = blobs
-    app.state.limiter = limiter
+    app.state.partial_uploads = partial_uploads
+    app.state.throttle = throttle
 
     # -- errors: every one is application/problem+json -----------------------------------------
 
@@ -149,31 +163,42 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
 
     # -- who is calling ---------------------------------------------------------------------------
 
-    def caller(request: Request, _: Any = Security(bearer)) -> Caller:
-        header = request.headers.get("authorization")
-        if not header:
-            return Caller()
+    def identify(session: Any, header: str) -> Caller:
+        """The caller named by an Authorization header, or a 401 problem."""
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ProblemError(401, "use 'Authorization: Bearer <token>'", headers={"WWW-Authenticate": "Bearer"})
-        with db.read() as session:
-            found = auth.user_for_token(session, token.strip())
+        found = auth.user_for_token(session, token.strip())
         if found is None:
             raise ProblemError(
                 401, "the token is unknown, revoked, or its user is disabled; sign in again",
                 slug="invalid-token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
-        user, token_row = found
+        return Caller(*found)
+
+    def touch(who: Caller) -> None:
+        assert who.token is not None
+        touch_token(who.token.id)
+
+    def touch_token(token_id: int) -> None:
         moment = time.monotonic()
-        if moment - token_touched.get(token_row.id, -1e9) > 60:  # one write a minute, not one per request
-            token_touched[token_row.id] = moment
+        if moment - token_touched.get(token_id, -1e9) > 60:  # one write a minute, not one per request
+            token_touched[token_id] = moment
             with db.write() as session:
-                row = session.get(models.Token, token_row.id)
+                row = session.get(models.Token, token_id)
                 if row is not None:
                     row.last_used_ms = now_ms()
-        return Caller(user, token_row)
 
-    def signed_in(who: Caller = Depends(caller)) -> Caller:
+    def caller(request: Request, _: Any = Security(bearer)) -> Caller:
+        header = request.headers.get("authorization")
+        if not header:
+            return Caller()
+        with db.read() as session:
+            who = identify(session, header)
+        touch(who)
+        return who
+
+    async def signed_in(who: Caller = Depends(caller)) -> Caller:  # async: no I/O, no worker-thread hop
         if who.user is None:
             raise ProblemError(401, "sign in first: POST /api/v1/auth/token", headers={"WWW-Authenticate": "Bearer"})
         return who
@@ -214,6 +239,7 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
                     max_blob_bytes=limits.max_blob_bytes,
                     max_pull_limit=limits.max_pull_limit,
                     max_clock_ahead_ms=limits.max_clock_ahead_ms,
+                    max_page_bytes=limits.max_page_bytes,
                 ),
             )
         )
@@ -233,9 +259,9 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         except ValidationError as error:
             raise _validation_problem(error) from None
         address = request.client.host if request.client else "unknown"
-        wait = limiter.retry_after(credentials.username, address)
+        wait = await run_in_threadpool(throttle.retry_after, credentials.username, address)
         if wait is not None:
-            raise ProblemError(429, f"too many failed sign-ins; try again in {wait} s", headers={"Retry-After": str(wait)})
+            raise ProblemError(429, f"too many failed sign-ins from here; try again in {wait} s", headers={"Retry-After": str(wait)})
 
         def verify_and_issue() -> wire.TokenResponse | None:
             # Argon2 is slow on purpose: check the password before taking the write lock.
@@ -256,12 +282,16 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
                     workspaces=store.visible_workspaces(session, user),
                 )
 
-        result = await run_in_threadpool(verify_and_issue)
+        nonlocal password_checks
+        if password_checks is None:
+            password_checks = asyncio.Semaphore(PASSWORD_CHECKS_AT_ONCE)
+        async with password_checks:  # Argon2 takes 64 MiB a check: a crowd of sign-ins queues here
+            result = await run_in_threadpool(verify_and_issue)
         if result is None:
-            limiter.failed(credentials.username, address)
+            await run_in_threadpool(throttle.failed, credentials.username, address)
             raise ProblemError(401, "wrong user name or password (or the account is disabled)", slug="bad-credentials",
                                headers={"WWW-Authenticate": "Bearer"})
-        limiter.succeeded(credentials.username)
+        await run_in_threadpool(throttle.succeeded, credentials.username, address)
         return _json(result, status=201)
 
     @app.delete(f"{prefix}/auth/token", status_code=204, responses=problem_responses, tags=["auth"])
@@ -272,32 +302,64 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         return Response(status_code=204)
 
     @app.get(f"{prefix}/workspaces", response_model=list[wire.WorkspaceInfo], responses=problem_responses, tags=["workspaces"])
-    def list_workspaces(who: Caller = Depends(signed_in)) -> Response:
-        assert who.user is not None
-        with db.read() as session:
-            rows = store.visible_workspaces(session, who.user)
-        body = "[" + ",".join(row.model_dump_json() for row in rows) + "]"
-        return Response(body.encode(), media_type=JSON_TYPE)
+    async def list_workspaces(request: Request, _: Any = Security(bearer)) -> Response:
+        # The whole "nothing new" sync: token and workspaces in one session on one worker thread.
+        header = request.headers.get("authorization")
+        if not header:
+            raise ProblemError(401, "sign in first: POST /api/v1/auth/token", headers={"WWW-Authenticate": "Bearer"})
+
+        def answer() -> bytes:
+            scheme, _, token = header.partition(" ")
+            # A plain connection, not an ORM session: this is every sync's first (and often only) request.
+            with db.engine.connect() as connection:
+                owner = auth.token_owner(connection, token.strip()) if scheme.lower() == "bearer" else None
+                rows = store.workspaces_seen_by(connection, owner.user_id, owner.is_admin) if owner else None
+            if owner is None or rows is None:
+                with db.read() as session:
+                    identify(session, header)  # raises the precise 401
+                raise AssertionError("unreachable: the token was refused above")
+            touch_token(owner.token_id)
+            return ("[" + ",".join(row.model_dump_json() for row in rows) + "]").encode()
+
+        return Response(await run_in_threadpool(answer), media_type=JSON_TYPE)
 
     @app.get(f"{prefix}/workspaces/{{w}}/changes", response_model=wire.ChangesPage, responses=problem_responses, tags=["sync"])
-    def pull(
+    async def pull(
+        request: Request,
         w: str = WORKSPACE_PARAM,
         since: int = Query(0, ge=0, le=2**62, description="cursor: the next_since of the previous page; 0 = everything"),
-        limit: int = Query(1000, ge=1, le=1000, description="records per page"),
-        who: Caller = Depends(caller),
+        limit: int = Query(1000, ge=1, le=1000, description="records per page (a page may end earlier: see max_page_bytes)"),
+        _: Any = Security(bearer),
     ) -> Response:
-        visible(w, who)
-        with db.read() as session:
-            workspace = session.get(models.Workspace, w)
-            assert workspace is not None
-            try:
-                body = store.pull_page_json(session, workspace, since, min(limit, limits.max_pull_limit))
-            except store.CursorGone as gone:
-                raise ProblemError(
-                    410, f"{gone}: this server cannot serve that cursor (restored from a backup, or another server); "
-                    "pull this workspace again from 0", head=gone.head,
-                ) from None
-        return Response(body, media_type=JSON_TYPE)
+        header = request.headers.get("authorization")
+        gzip = accepts_gzip(request.headers)
+
+        def answer() -> tuple[bytes, bool, store.Page]:
+            # Who asks, whether they may read, and the page: one session on one worker thread.
+            with db.read() as session:
+                who = identify(session, header) if header else Caller()
+                if who.user is None and not (w == "library" and settings.public_library):
+                    raise ProblemError(401, "sign in to use this workspace", headers={"WWW-Authenticate": "Bearer"})
+                workspace, _ = store.workspace_for(session, w, who.user, settings.public_library)
+                try:
+                    page = store.pull_page(session, workspace, since, min(limit, limits.max_pull_limit), limits.max_page_bytes)
+                except store.CursorGone as gone:
+                    raise ProblemError(
+                        410, f"{gone}: this server cannot serve that cursor (restored from a backup, or another server); "
+                        "pull this workspace again from 0", head=gone.head,
+                    ) from None
+                # Read, encoded and compressed a few records at a time, on this worker thread.
+                body, compressed = encode_body(page.parts, gzip, settings.gzip_min_bytes)
+            if who.token is not None:
+                touch(who)
+            return body, compressed, page
+
+        body, compressed, page = await run_in_threadpool(answer)
+        # The cursor in headers too, so a client can ask for the next page before it has parsed this one.
+        headers = {wire.NEXT_SINCE_HEADER: str(page.next_since), wire.HAS_MORE_HEADER: "1" if page.has_more else "0"}
+        if compressed:
+            headers["content-encoding"] = "gzip"
+        return Response(body, media_type=JSON_TYPE, headers=headers)
 
     @app.post(
         f"{prefix}/workspaces/{{w}}/changes",
@@ -306,8 +368,19 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         openapi_extra={"requestBody": {"required": True, "content": {JSON_TYPE: {"schema": {"$ref": "#/components/schemas/PushRequest"}}}}},
         tags=["sync"],
     )
-    async def push(request: Request, w: str = WORKSPACE_PARAM, who: Caller = Depends(caller)) -> Response:
-        await run_in_threadpool(writable, w, who)
+    async def push(request: Request, w: str = WORKSPACE_PARAM, _: Any = Security(bearer)) -> Response:
+        header = request.headers.get("authorization")
+
+        def may_write() -> Caller:
+            # Who, and whether they may write here, in one worker-thread hop: before the body is read.
+            with db.read() as session:
+                who = identify(session, header) if header else Caller()
+            if who.token is not None:
+                touch(who)
+            writable(w, who)
+            return who
+
+        who = await run_in_threadpool(may_write)
         payload = await read_json(request)
         try:
             changes = store.check_push_envelope(payload, limits)
@@ -420,7 +493,7 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
                 raise ProblemError(409, "another upload of this blob is in progress", slug="upload-in-progress")
             if content_range is None:
                 return await _whole_upload(request, w, sha256)
-            return await _chunk_upload(request, w, sha256, content_range)
+            return await _chunk_upload(request, w, sha256, content_range, who)
 
     async def _whole_upload(request: Request, w: str, sha256: str) -> Response:
         temp = blobs.temp_path()
@@ -448,7 +521,7 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         await run_in_threadpool(record_blob, w, sha256, size)
         return _json(wire.BlobStatus(sha256=sha256, complete=True, size=size), status=201)
 
-    async def _chunk_upload(request: Request, w: str, sha256: str, content_range: str) -> Response:
+    async def _chunk_upload(request: Request, w: str, sha256: str, content_range: str, who: Caller) -> Response:
         parsed = parse_content_range(content_range)
         if parsed is None:
             raise ProblemError(400, "Content-Range must be 'bytes first-last/total' with first <= last < total",
@@ -461,6 +534,11 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         if first != offset:
             raise ProblemError(409, f"this upload continues at byte {offset}, not {first}", slug="upload-offset-mismatch",
                                headers={"Upload-Offset": str(offset)}, upload_offset=offset)
+        try:
+            await run_in_threadpool(partial_uploads.claim, w, sha256, who.user.id if who.user else None, total)
+        except uploads.QuotaExceeded as error:
+            raise ProblemError(413, str(error), slug="upload-quota-exceeded", title="Too many unfinished uploads",
+                               max_bytes=error.quota) from None
         expected = last - first + 1
         received = 0
         partial.parent.mkdir(parents=True, exist_ok=True)
@@ -485,6 +563,7 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
             return _json(wire.BlobStatus(sha256=sha256, complete=False, upload_offset=new_offset), status=202,
                          headers={"Upload-Offset": str(new_offset)})
         actual = await run_in_threadpool(file_sha256, partial)
+        await run_in_threadpool(partial_uploads.release, w, sha256)
         if actual != sha256:
             blobs.discard_partial(w, sha256)
             raise ProblemError(422, f"the bytes' SHA-256 is {actual}, not {sha256}; the upload was discarded",

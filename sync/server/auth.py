@@ -1,4 +1,4 @@
-"""Users, passwords, tokens and the failed-login limiter.
+"""Users, passwords and tokens (sign-in throttling is in sync/server/throttle.py).
 
 Passwords are hashed with Argon2id (argon2-cffi's defaults: memory-hard). Tokens
 are 32 random bytes (URL-safe base64, prefixed ``cst_``); only their SHA-256 is
@@ -11,14 +11,12 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import threading
-import time
-from collections import deque
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from companion.replication.digest import EMPTY_DIGEST
@@ -116,13 +114,44 @@ def authenticate(session: Session, username: str, password: str) -> models.User 
 def user_for_token(session: Session, token: str) -> tuple[models.User, models.Token] | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = session.scalars(select(models.Token).where(models.Token.token_hash == token_digest(token))).first()
-    if row is None or row.revoked_ms is not None:
+    # One query per authenticated request (it runs on every sync, "nothing new" included).
+    found = session.execute(_TOKEN_LOOKUP, {"token_hash": token_digest(token)}).first()
+    if found is None:
         return None
-    user = session.get(models.User, row.user_id)
-    if user is None or user.disabled:
+    user, row = found
+    if row.revoked_ms is not None or user.disabled:
         return None
     return user, row
+
+
+# Built once (building the statement cost more than running it); SQLAlchemy caches its compiled form.
+_TOKEN_LOOKUP = (
+    select(models.User, models.Token)
+    .join(models.Token, models.Token.user_id == models.User.id)
+    .where(models.Token.token_hash == bindparam("token_hash"))
+)
+
+
+class TokenOwner(NamedTuple):
+    token_id: int
+    user_id: int
+    is_admin: bool
+
+
+_TOKEN_OWNER = (
+    select(models.Token.id, models.Token.user_id, models.User.is_admin)
+    .join(models.User, models.User.id == models.Token.user_id)
+    .where(models.Token.token_hash == bindparam("token_hash"), models.Token.revoked_ms.is_(None),
+           models.User.disabled.is_(False))
+)
+
+
+def token_owner(connection: Connection, token: str) -> TokenOwner | None:
+    """``user_for_token`` in plain columns, on a connection: the hot path of the "nothing new" sync."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    row = connection.execute(_TOKEN_OWNER, {"token_hash": token_digest(token)}).first()
+    return TokenOwner(*row) if row is not None else None
 
 
 def revoke_token(session: Session, token_id: int) -> bool:
@@ -132,56 +161,3 @@ def revoke_token(session: Session, token_id: int) -> bool:
     if row.revoked_ms is None:
         row.revoked_ms = now_ms()
     return True
-
-
-@dataclass(frozen=True)
-class LoginLimits:
-    """Failed logins allowed per window, per user name and per client address."""
-
-    per_username: int = 5
-    per_address: int = 50
-    window_s: float = 15 * 60
-
-
-class LoginLimiter:
-    """Counts failed logins in a sliding window (in memory: one server process).
-
-    Past the limit every attempt (right or wrong) is refused with 429 until the
-    oldest counted failure leaves the window; ``Retry-After`` says when.
-    """
-
-    def __init__(self, limits: LoginLimits = LoginLimits(), clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
-        self.limits = limits
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _window(self, key: str, now: float) -> deque[float]:
-        failures = self._failures.setdefault(key, deque())
-        while failures and failures[0] <= now - self.limits.window_s:
-            failures.popleft()
-        return failures
-
-    def retry_after(self, username: str, address: str) -> int | None:
-        """Seconds to wait, or None when an attempt is allowed now."""
-        now = self._clock()
-        waits: list[float] = []
-        with self._lock:
-            for key, limit in ((f"u:{username.lower()}", self.limits.per_username), (f"a:{address}", self.limits.per_address)):
-                failures = self._window(key, now)
-                if len(failures) >= limit:
-                    waits.append(failures[len(failures) - limit] + self.limits.window_s - now)
-        return max(1, int(max(waits) + 0.999)) if waits else None
-
-    def failed(self, username: str, address: str) -> None:
-        now = self._clock()
-        with self._lock:
-            for key in (f"u:{username.lower()}", f"a:{address}"):
-                self._window(key, now).append(now)
-            if len(self._failures) > 100_000:  # bounded memory under a spray of made-up names
-                for key in [key for key, failures in self._failures.items() if not failures]:
-                    del self._failures[key]
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(f"u:{username.lower()}", None)

@@ -89,8 +89,22 @@ class BlobStore:
         return sha256
 
 
+# Larger than any blob, small enough for int(): positions with more digits mean "past any end".
+_BEYOND_ANY_BLOB = 10**18
+
+
+def _position(digits: str) -> int:
+    # int() refuses more than 4,300 digits (and is slow long before): never parse what cannot matter.
+    return _BEYOND_ANY_BLOB if len(digits) > 18 else int(digits)
+
+
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None | str:
-    """``Range: bytes=a-b | a- | -n`` → (first, last); None to serve everything; "unsatisfiable"."""
+    """``Range: bytes=a-b | a- | -n`` → (first, last); None to serve everything; "unsatisfiable".
+
+    Follows RFC 9110 §14.1.2: a last position past the end means "to the end", a
+    suffix longer than the blob means all of it, a first position past the end
+    is unsatisfiable (416); however many digits the numbers have.
+    """
     if not header:
         return None
     match = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header)
@@ -98,12 +112,12 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None | str:
         return None  # malformed or multi-range: RFC 9110 lets us ignore it and send the whole blob
     first_text, last_text = match.groups()
     if first_text == "":
-        suffix = int(last_text)
+        suffix = _position(last_text)
         if suffix == 0:
             return "unsatisfiable"
         return max(0, size - suffix), size - 1
-    first = int(first_text)
-    last = int(last_text) if last_text else size - 1
+    first = _position(first_text)
+    last = _position(last_text) if last_text else size - 1
     if first >= size or last < first:
         return "unsatisfiable"
     return first, min(last, size - 1)

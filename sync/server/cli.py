@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--forwarded-allow-ips", default=os.environ.get("FORWARDED_ALLOW_IPS"),
                        help="proxies whose X-Forwarded-For is trusted (default 127.0.0.1)")
     serve.add_argument("--max-failed-logins-per-address", type=int, help=argparse.SUPPRESS)
+    # For tests of slow clients: seconds allowed to send request headers / between bytes; connections per address.
+    serve.add_argument("--header-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
+    serve.add_argument("--stall-timeout", type=float, default=30.0, help=argparse.SUPPRESS)
+    serve.add_argument("--connections-per-address", type=int, default=64, help=argparse.SUPPRESS)
 
     user = commands.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
     add = user.add_parser("add", help="create a user (and their personal workspace)")
@@ -161,7 +165,7 @@ def _when(ms: int | None) -> str:
 def run(args: argparse.Namespace) -> int:
     settings = _environment(args)
     if args.command == "serve":
-        return _serve(settings)
+        return _serve(settings, args)
     db = Database(settings.database_url)
     try:
         if args.command == "backup":
@@ -296,8 +300,10 @@ def _admin(args: argparse.Namespace, db: Database, data_dir: Path) -> int:
             source = resources_dir()
         try:
             report = publish_library(db, BlobStore(data_dir / "blobs"), source, prune=args.prune)
-        except (PublishError, ContentError) as error:
+        except (PublishError, ContentError) as error:  # bad UTF-8, YAML or shape: the message names the file
             raise CommandError(str(error)) from None
+        except OSError as error:  # an unreadable file or folder: say which, not a traceback
+            raise CommandError(f"{error.filename or source}: cannot be read ({error.strerror or error})") from None
         print(f"published from {source}: {report.summary()}")
         for line in report.rejected:
             print(f"  rejected: {line}", file=sys.stderr)
@@ -305,11 +311,12 @@ def _admin(args: argparse.Namespace, db: Database, data_dir: Path) -> int:
     raise CommandError(f"unknown command {command} {action or ''}")
 
 
-def _serve(settings: environment.ServerEnvironment) -> int:
+def _serve(settings: environment.ServerEnvironment, args: argparse.Namespace) -> int:
     import logging.config
 
     import uvicorn
 
+    from sync.server.limits import ConnectionLimits, guarded_protocol, install_flood_filter, raise_open_files_limit
     from sync.server.logs import logging_config
 
     log_config = logging_config(settings.log_level, settings.log_format)
@@ -323,6 +330,8 @@ def _serve(settings: environment.ServerEnvironment) -> int:
         print(f"companion-server: database {db.display_url} ({action}), data in {settings.data_dir}, "
               f"library {'public' if settings.public_library else 'private'}; "
               f"listening on http://{settings.host}:{settings.port}", flush=True)
+    connections = ConnectionLimits(header_timeout_s=args.header_timeout, stall_timeout_s=args.stall_timeout,
+                                   per_address=args.connections_per_address)
     options = dict(
         host=settings.host,
         port=settings.port,
@@ -332,18 +341,27 @@ def _serve(settings: environment.ServerEnvironment) -> int:
         date_header=False,
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
-        timeout_keep_alive=30,
+        # Slow or half-open clients (sync/server/limits.py): connections are guarded by the
+        # protocol class; past `concurrency` connections or requests, new requests get 503.
+        limit_concurrency=connections.concurrency,
+        timeout_keep_alive=connections.keep_alive_s,
     )
+    raise_open_files_limit()
     if settings.workers == 1:
         from sync.server.app import create_app
 
         app = create_app(settings.server_settings(settings.data_dir, settings.database_url), db, migrate=False)
-        uvicorn.run(app, **options)
+        trusted_proxies = [address.strip() for address in settings.forwarded_allow_ips.split(",")]
+        config = uvicorn.Config(app, http=guarded_protocol(connections, trusted_proxies), **options)
+        install_flood_filter()  # after uvicorn configured its loggers
+        uvicorn.Server(config).run()
         return 0
-    # Several processes: each builds its own app from these settings (passed as variables).
+    # Several processes: each builds its own app and guarded protocol from these settings
+    # (passed as variables; see sync/server/asgi.py).
     db.dispose()
     os.environ.update(settings.as_environment())
-    uvicorn.run("sync.server.asgi:create", factory=True, workers=settings.workers, **options)
+    uvicorn.run("sync.server.asgi:create", factory=True, workers=settings.workers,
+                http="sync.server.asgi:GuardedProtocol", **options)
     return 0
 
 

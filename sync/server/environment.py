@@ -18,8 +18,9 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from sync.server.auth import LoginLimits
 from sync.server.settings import ServerLimits, ServerSettings
+from sync.server.throttle import LoginLimits
+from sync.server.uploads import UploadLimits
 
 PREFIX = "COMPANION_SERVER_"
 CONFIG_ENV = PREFIX + "CONFIG"
@@ -39,6 +40,12 @@ def _known(limits_class: type, values: dict[str, Any], name: str) -> dict[str, A
     return values
 
 
+def _typed(limits_class: type, values: dict[str, float]) -> dict[str, float | int]:
+    """Whole numbers where the dataclass wants an int (the variables were read as numbers)."""
+    kinds = {field.name: field.type for field in dataclasses.fields(limits_class)}
+    return {key: int(value) if kinds[key] in (int, "int") else value for key, value in values.items()}
+
+
 class ServerEnvironment(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=PREFIX, env_nested_delimiter="__", extra="forbid",
                                       case_sensitive=False)
@@ -55,6 +62,7 @@ class ServerEnvironment(BaseSettings):
     backup_before_migrate: bool = True
     limits: dict[str, int] = Field(default_factory=dict)
     login_limits: dict[str, float] = Field(default_factory=dict)
+    upload_limits: dict[str, float] = Field(default_factory=dict)
 
     @field_validator("limits")
     @classmethod
@@ -66,15 +74,20 @@ class ServerEnvironment(BaseSettings):
     def _login_limits(cls, value: dict[str, float]) -> dict[str, float]:
         return _known(LoginLimits, {key.lower(): item for key, item in value.items()}, "login limit")
 
+    @field_validator("upload_limits")
+    @classmethod
+    def _upload_limits(cls, value: dict[str, float]) -> dict[str, float]:
+        return _known(UploadLimits, {key.lower(): item for key, item in value.items()}, "upload limit")
+
     def server_settings(self, data_dir: Path, database_url: str) -> ServerSettings:
-        login_types = {field.name: field.type for field in dataclasses.fields(LoginLimits)}
-        login = {key: int(value) if login_types[key] in (int, "int") else value for key, value in self.login_limits.items()}
+        login = _typed(LoginLimits, self.login_limits)
         return ServerSettings(
             data_dir=data_dir,
             database_url=database_url,
             public_library=self.public_library,
             limits=ServerLimits(**self.limits),
             login_limits=LoginLimits(**login),
+            upload_limits=UploadLimits(**_typed(UploadLimits, self.upload_limits)),
         )
 
     def as_environment(self) -> dict[str, str]:

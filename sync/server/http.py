@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync import wire
+from sync.server.limits import body_limit, refuse_before_reading
 
 PROTOCOL_HEADER = (b"companion-protocol", str(wire.PROTOCOL_VERSION).encode())
 
@@ -126,7 +127,7 @@ class ProtocolMiddleware:
             return
         headers = {name: value for name, value in scope["headers"]}
         is_blob = "/blobs/" in scope["path"]
-        limit = self.max_blob_bytes if is_blob else self.max_body_bytes
+        limit = body_limit(headers, is_blob, self.max_body_bytes, self.max_blob_bytes)
         head_only = scope["method"] == "HEAD"
 
         async def refuse(status: int, detail: str, **extra: Any) -> None:
@@ -142,8 +143,10 @@ class ProtocolMiddleware:
             if not length_text.isdigit():
                 await refuse(400, "Content-Length is not a number")
                 return
-            if int(length_text) > limit:
-                await refuse(413, f"the request body is {int(length_text)} bytes; at most {limit} allowed", max_bytes=limit)
+            # Thousands of digits would overflow int(): anything past 18 digits is too large anyway.
+            too_large = len(length_text) > 18 or int(length_text) > limit
+            if too_large and refuse_before_reading(scope["path"], headers):
+                await refuse(413, f"the request body has more than {limit} bytes", max_bytes=limit)
                 return
         encoding = headers.get(b"content-encoding", b"identity").strip().lower()
         if encoding not in (b"identity", b"", b"gzip") or (encoding == b"gzip" and is_blob):
@@ -242,3 +245,38 @@ def _gunzip_receive(receive: Receive, limit: int) -> Receive:
         return {**message, "body": data}
 
     return wrapped
+
+
+# Pull pages are compressed on the worker thread that reads them, at a level that costs
+# a third of level 6's time for about 12% more bytes (docs/sync-protocol.md §3.5).
+PAGE_GZIP_LEVEL = 3
+
+
+def accepts_gzip(headers: Mapping[str, str]) -> bool:
+    return _accepts_gzip(headers.get("accept-encoding", "").encode("latin-1"))
+
+
+def encode_body(parts: Iterable[bytes], gzip: bool, min_bytes: int, level: int = PAGE_GZIP_LEVEL) -> tuple[bytes, bool]:
+    """Join pieces of a body, gzip-compressing them as they come once the body reaches ``min_bytes``.
+
+    Returns (body, compressed). With gzip only the compressed bytes are kept: a
+    page is never held uncompressed in memory.
+    """
+    pending: list[bytes] = []
+    pending_size = 0
+    compressor = None
+    out: list[bytes] = []
+    for part in parts:
+        if compressor is None:
+            pending.append(part)
+            pending_size += len(part)
+            if gzip and pending_size >= min_bytes:
+                compressor = zlib.compressobj(level, zlib.DEFLATED, 31)
+                out.append(compressor.compress(b"".join(pending)))
+                pending = []
+        else:
+            out.append(compressor.compress(part))
+    if compressor is None:
+        return b"".join(pending), False
+    out.append(compressor.flush())
+    return b"".join(out), True

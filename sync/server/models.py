@@ -104,3 +104,31 @@ class Blob(Base):
 
 
 Index("ix_blobs_sha256", Blob.sha256)
+
+
+class LoginFailure(Base):
+    """One failed sign-in, counted per key (``pair:<address> <user name>`` and ``address:<address>``).
+
+    Kept in the database, not in a process, so every server process on one
+    database sees the same counts (sync/server/throttle.py).
+    """
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+Index("ix_login_failures_key_at", LoginFailure.key, LoginFailure.at_ms)
+Index("ix_login_failures_at", LoginFailure.at_ms)
+
+
+class PartialUpload(Base):
+    """A resumable blob upload under way: who started it and how big it will be (the per-user quota)."""
+
+    __tablename__ = "partial_uploads"
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    total: Mapped[int] = mapped_column(BigInteger)
+    started_ms: Mapped[int] = mapped_column(BigInteger)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sync.server.auth import LoginLimits
+from sync.server.throttle import LoginLimits
+from sync.server.uploads import UploadLimits
 
 MIB = 1024 * 1024
 
@@ -17,6 +18,8 @@ class ServerLimits:
     max_record_bytes: int = 256 * 1024
     max_blob_bytes: int = 200 * MIB
     max_pull_limit: int = 1000
+    # A pull page ends early rather than grow past this many bytes of JSON (before gzip).
+    max_page_bytes: int = 1 * MIB
     max_clock_ahead_ms: int = 10 * 60 * 1000
 
 
@@ -27,6 +30,7 @@ class ServerSettings:
     public_library: bool = True
     limits: ServerLimits = field(default_factory=ServerLimits)
     login_limits: LoginLimits = field(default_factory=LoginLimits)
+    upload_limits: UploadLimits = field(default_factory=UploadLimits)
     # JSON responses smaller than this are sent as is: gzip's ~20-byte frame
     # would cost more than it saves (the "nothing new" sync is ~300 bytes).
     gzip_min_bytes: int = 512

@@ -29,13 +29,13 @@ def test_settings_come_from_the_command_line_then_environment_then_file(tmp_path
     settings_file = tmp_path / "companion-server.env"
     settings_file.write_text("COMPANION_SERVER_PORT=9000\nCOMPANION_SERVER_HOST=0.0.0.0\n"
                              "COMPANION_SERVER_LIMITS__MAX_BLOB_BYTES=1000000\n"
-                             "COMPANION_SERVER_LOGIN_LIMITS__PER_USERNAME=3\n", encoding="utf-8")
+                             "COMPANION_SERVER_LOGIN_LIMITS__PER_PAIR=3\n", encoding="utf-8")
     monkeypatch.setenv("COMPANION_SERVER_PORT", "9100")
     loaded = environment.load(settings_file, host="127.0.0.1")
     assert (loaded.host, loaded.port) == ("127.0.0.1", 9100)
     server = loaded.server_settings(tmp_path, sqlite_url(tmp_path))
     assert server.limits.max_blob_bytes == 1_000_000 and server.limits.max_changes_per_push == 1000
-    assert server.login_limits.per_username == 3
+    assert server.login_limits.per_pair == 3
     # The variables handed to worker processes give back the same settings.
     for name in list(os.environ):
         if name.startswith(environment.PREFIX):

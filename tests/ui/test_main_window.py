@@ -180,3 +180,23 @@ def test_first_launch_imports_the_library_in_the_background(launch, paths):
     window.go(Location("home"))
     window.home.start_button.click()
     assert window.reader.view.slug == "start-here"
+
+
+def test_topics_on_home_open_the_knowledge_base_in_the_readers_language(launch, qtbot):
+    window = launch("fr").window
+    assert window.stack.currentWidget() is window.home
+    button = window.home.topics_button
+    assert button.text() == "Thèmes" and button.accessibleName().startswith("Thèmes")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    screen = window.library_screen
+    assert window.stack.currentWidget() is screen
+    assert screen.current_category() == "topics"
+    keys = screen.guides.keys()
+    assert len(keys) == 16 and {language for _slug, language in keys} == {"fr"}
+    assert ("following-up-bill-payments", "fr") in keys
+    # A topic guide opens with its diagram and its dated sources.
+    window.open_guide("capitation-payment", "fr")
+    assert window.reader.view.slug == "capitation-payment"
+    html = window.reader.view.html
+    assert "image:capitation-payment-fr.svg" in html
+    assert "Faits vérifiés le 3 décembre 2026" in window.reader.browser.toPlainText()

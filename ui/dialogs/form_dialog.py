@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
 from companion.training.store import TrainingError
@@ -17,6 +18,7 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setObjectName(name)
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.error.setObjectName(f"{name}Error")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)

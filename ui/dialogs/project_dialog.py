@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QVBoxLayout)
 
@@ -60,6 +60,7 @@ class ProjectDialog(QDialog):
         self.worked_example.setChecked(True)
         self.worked_example.setVisible(project is None)
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.error.setObjectName("projectDialogError")
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)

@@ -34,6 +34,7 @@ class QuizRunner(QDialog):
         self.setFont(big)
         self.who = QLabel(_("Participant: {name}").format(name=participant_name))
         self.who.setObjectName("quizParticipant")
+        self.who.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         who_font = self.who.font()
         who_font.setBold(True)
         self.who.setFont(who_font)
@@ -41,6 +42,7 @@ class QuizRunner(QDialog):
         self.progress.setObjectName("quizProgress")
         self.question = QLabel()
         self.question.setObjectName("quizQuestion")
+        self.question.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.question.setWordWrap(True)
         question_font = self.question.font()
         question_font.setBold(True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox
 
 from companion.i18n import SUPPORTED_LANGUAGES, _, current_language
@@ -79,7 +79,9 @@ class SessionDialog(FormDialog):
             form.addRow(_("&Module:"), self.module)
             form.addRow(self.no_module)
         else:
-            form.addRow(_("Module:"), QLabel(f"{session.module_title} ({language_name(session.language)})"))
+            module = QLabel(f"{session.module_title} ({language_name(session.language)})")
+            module.setTextFormat(Qt.TextFormat.PlainText)  # a module's title is text, never markup
+            form.addRow(_("Module:"), module)
         form.addRow(_("&First day:"), self.start)
         form.addRow(_("&Days:"), self.days)
         form.addRow(_("&Place:"), self.place)

@@ -29,6 +29,7 @@ class HomeScreen(Screen):
     open_project_requested = Signal(str)
     open_session_requested = Signal(str)
     library_requested = Signal()
+    topics_requested = Signal()
 
     def __init__(self, library: Library, pilot=None, parent=None) -> None:
         super().__init__(parent)
@@ -52,8 +53,13 @@ class HomeScreen(Screen):
         self.library_button = QPushButton(icon("library"), "")
         self.library_button.setObjectName("browseLibraryButton")
         self.library_button.clicked.connect(self.library_requested.emit)
+        # The knowledge base: a guide on each topic the community asked to learn about.
+        self.topics_button = QPushButton(icon("contents"), "")
+        self.topics_button.setObjectName("topicsButton")
+        self.topics_button.clicked.connect(self.topics_requested.emit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
+        buttons.addWidget(self.topics_button)
         buttons.addWidget(self.library_button)
         buttons.addStretch(1)
 
@@ -62,6 +68,7 @@ class HomeScreen(Screen):
         self.continue_box.setFrameShape(QFrame.Shape.StyledPanel)
         self.continue_heading = QLabel()
         self.continue_title = QLabel()
+        self.continue_title.setTextFormat(Qt.TextFormat.RichText)  # the title in it is escaped
         self.continue_title.setObjectName("continueTitle")
         self.continue_title.setWordWrap(True)
         self.continue_progress = QProgressBar()
@@ -132,6 +139,9 @@ class HomeScreen(Screen):
                              "the welcome package."))
         self.start_button.setText(_("Start here"))
         self.start_button.setAccessibleName(_("Start here: open the welcome guide"))
+        self.topics_button.setText(_("Topics"))
+        self.topics_button.setAccessibleName(_("Topics: guides on what the community asked to learn"))
+        self.topics_button.setToolTip(_("Capitation, fraud, integrations, reports, slowness and more, in English and French"))
         self.library_button.setText(_("Browse the library"))
         self.library_button.setAccessibleName(_("Browse the library"))
         self.continue_heading.setText(_("Continue reading"))

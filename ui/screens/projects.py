@@ -166,6 +166,7 @@ class ProjectsScreen(Screen):
                           _("Delete “{name}” with its checklists, scores and business case?").format(name=name),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
         box.setObjectName("confirmDeleteProject")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the project's name is text, never markup
         box.setInformativeText(_("You can undo this (Ctrl+Z) until you close the Companion."))
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         if box.exec() != QMessageBox.StandardButton.Yes:

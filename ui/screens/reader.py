@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QToolButton,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout)
 
+from companion.content.limits import MAX_HEADINGS
 from companion.i18n import _, format_date, format_number, ngettext
 from companion.library import GuideView, Library
 from ui.icons import icon
 from ui.screens.base import Screen
 from ui.widgets.guide_browser import GuideBrowser
+from ui.write_errors import WRITE_ERRORS, show_write_failure
 
 POSITION_SAVE_DELAY_MS = 400
+log = logging.getLogger(__name__)
 
 
 def language_name(code: str) -> str:
@@ -38,6 +43,7 @@ class ReaderScreen(Screen):
 
         self.title_label = QLabel()
         self.title_label.setObjectName("guideTitle")
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)  # a guide's title is text, never markup
         self.title_label.setWordWrap(True)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.title_label.font()
@@ -104,6 +110,8 @@ class ReaderScreen(Screen):
         self.browser = GuideBrowser()
         self.browser.setObjectName("guideText")
         self.browser.anchorClicked.connect(self.follow_link)
+        self.browser.document_ready.connect(self._document_ready)
+        self._pending_anchor = ""
         self.contents_button.toggled.connect(self.toc.setVisible)
 
         splitter = QSplitter()
@@ -137,21 +145,47 @@ class ReaderScreen(Screen):
             return False
         self.view = view
         self.present_button.setVisible(view.slug.startswith("lesson/"))
-        self.library.mark_opened(view.slug, view.language)
+        try:
+            self.library.mark_opened(view.slug, view.language)
+        except WRITE_ERRORS as error:  # "recently opened" is not worth stopping the reader
+            log.warning("%s was not marked as opened: %s", view.slug, error)
         self._restoring = True
-        self.browser.show_html(view.html)
+        self._restore_timer.stop()
+        self._pending_anchor = ""
         self._fill_toc(view)
+        self.browser.show_html(view.html)  # a long guide arrives later, from a pool thread
         self._show_labels()
+        return True
+
+    def _document_ready(self) -> None:
+        if self.browser.too_large():
+            log.warning("%s (%s) is shown as plain text: %s", self.view.slug, self.view.language,
+                        self.browser.too_large())
+            self.toc.clear()  # plain text has no sections to jump to
+            self._show_banner(self.view)
+        if self._pending_anchor:
+            self.browser.scrollToAnchor(self._pending_anchor)
+            self._pending_anchor = ""
+            self._restoring = False
+            return
         # The scroll range is known only once Qt has laid the text out at the view's width:
         # restore on every range change until then, and stop after a short while.
         self._restore_position()
         self._restore_timer.start()
-        return True
+
+    def scroll_to_section(self, anchor: str) -> None:
+        """Jump to ``anchor`` now, or as soon as the guide being opened is in the view."""
+        if self.browser.loading:
+            self._pending_anchor = anchor
+        else:
+            self.browser.scrollToAnchor(anchor)
 
     def _fill_toc(self, view: GuideView) -> None:
         self.toc.clear()
         parents: list[tuple[int, QTreeWidgetItem]] = []
-        for level, anchor, title in view.toc:
+        # A guide imported today has at most MAX_HEADINGS; one from elsewhere may have 10,000,
+        # which would take seconds to list (and it is then shown as plain text, without sections).
+        for level, anchor, title in view.toc[:MAX_HEADINGS]:
             while parents and parents[-1][0] >= level:
                 parents.pop()
             item = QTreeWidgetItem([title])
@@ -164,7 +198,7 @@ class ReaderScreen(Screen):
         self.toc.expandAll()
 
     def _restore_position(self) -> None:
-        if self._restoring and self.view is not None:
+        if self._restoring and self.view is not None and not self.browser.loading:
             bar = self.browser.verticalScrollBar()
             bar.setValue(round(self.view.position * bar.maximum()))
 
@@ -183,7 +217,10 @@ class ReaderScreen(Screen):
     def save_position(self) -> None:
         self._save_timer.stop()
         if self.view is not None and not self._restoring:
-            self.library.save_position(self.view.slug, self.view.language, self.current_position())
+            try:
+                self.library.save_position(self.view.slug, self.view.language, self.current_position())
+            except WRITE_ERRORS as error:  # a reading position is not worth interrupting the reader
+                log.warning("the reading position was not saved: %s", error)
 
     def hideEvent(self, event) -> None:
         self.save_position()
@@ -233,10 +270,16 @@ class ReaderScreen(Screen):
         self.bookmark_button.setText(_("Bookmarked") if on else _("Bookmark"))
         self.bookmark_button.setToolTip(_("Add or remove this guide from your bookmarks (Ctrl+D)"))
 
-    def _show_banner(self, view: GuideView) -> None:
+    def _show_banner(self, view: GuideView | None) -> None:
+        if view is None:
+            return
         state = view.translation
         original = language_name(state.original_language)
-        if state.requested_missing:
+        if self.browser.too_large() and not self.browser.loading:
+            self.banner_text.setText(_("This guide is too large to be shown with its layout (very long tables, or "
+                                       "too many sections or levels), so only its text is shown."))
+            self.banner_button.hide()
+        elif state.requested_missing:
             self.banner_text.setText(
                 _("This guide is not available in {language} yet. You are reading the original, in {original}.")
                 .format(language=language_name(state.requested_missing), original=original))
@@ -257,9 +300,21 @@ class ReaderScreen(Screen):
     def _bookmark_toggled(self, on: bool) -> None:
         if self.view is None:
             return
-        self.library.set_bookmark(self.view.slug, on)
+        try:
+            self.library.set_bookmark(self.view.slug, on)
+        except WRITE_ERRORS as error:
+            self._show_bookmark(self._stored_bookmark())  # the button shows what is stored, not what was asked
+            show_write_failure(self, _("The bookmark was not saved.") if on else _("The bookmark was not removed."),
+                               error)
+            return
         self._show_bookmark(on)
         self.bookmarks_changed.emit()
+
+    def _stored_bookmark(self) -> bool:
+        try:
+            return self.library.is_bookmarked(self.view.slug)
+        except WRITE_ERRORS:  # not even readable: what was read when the guide opened
+            return self.view.bookmarked
 
     def _open_other_language(self) -> None:
         if self.view is None:
@@ -275,7 +330,7 @@ class ReaderScreen(Screen):
     def _toc_activated(self, item: QTreeWidgetItem) -> None:
         anchor = item.data(0, Qt.ItemDataRole.UserRole)
         if anchor:
-            self.browser.scrollToAnchor(anchor)
+            self.scroll_to_section(anchor)
 
     def follow_link(self, url: QUrl) -> None:
         """Guides open here, sections scroll, web and mail addresses are shown first."""
@@ -285,9 +340,9 @@ class ReaderScreen(Screen):
             language = self.view.language if self.view else "en"
             self.open_guide_requested.emit(slug, language)
             if url.fragment():
-                QTimer.singleShot(0, lambda: self.browser.scrollToAnchor(url.fragment()))
+                QTimer.singleShot(0, lambda: self.scroll_to_section(url.fragment()))
         elif not scheme and url.hasFragment():
-            self.browser.scrollToAnchor(url.fragment())
+            self.scroll_to_section(url.fragment())
         elif scheme in ("http", "https", "mailto"):
             if self.confirm_external_link(url):
                 QDesktopServices.openUrl(url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import time
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListWidgetItem, QVBoxLayout
 
 from companion.content.categories import SEARCH_CATEGORIES
@@ -44,6 +44,7 @@ class SearchScreen(Screen):
         self.query = ""
         self.last_duration_ms = 0.0
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.summary.setObjectName("searchSummary")
         self.summary.setWordWrap(True)
         self.category_label = QLabel()

@@ -1,19 +1,37 @@
-"""The text view of a guide: a QTextBrowser that never loads anything remote.
+"""The text view of a guide: a QTextBrowser that never loads anything but bundled pictures,
+and never blocks the window to lay out a long guide.
 
-Images come only from the bundled images folder (``image:<name>``); links are not
-followed by Qt itself: the reader screen decides (another guide, a section, or an
-external address shown to the user first).
+Images come only from the bundled images folder (``image:<name>``); nothing else is read,
+local files included (a plain QTextDocument reads ``file:`` URLs by itself). Links are not
+followed by Qt itself: the reader screen decides (another guide, a section, or an external
+address shown to the user first).
+
+A long guide's HTML is parsed into its document on a pool thread and handed to the view when
+ready; a short one (nearly every guide) directly, so opening it stays under 50 ms. HTML beyond
+the reader's limits (too many table rows, anchors, levels: content that never went through the
+importer's checks) is shown as plain text, which Qt lays out a screenful at a time.
 """
 
 from __future__ import annotations
 
+import html as html_module
+import re
 from functools import lru_cache
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QImage, QPalette
+from PySide6.QtCore import QByteArray, QCoreApplication, QSize, QUrl, Signal
+from PySide6.QtGui import QImage, QImageReader, QPalette, QTextBlockFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
 from companion.config import bundled_image
+from companion.content.limits import html_problem
+from companion.i18n import _
+from ui.runner import run_in_background
+
+BACKGROUND_HTML_CHARS = 60_000  # about a 6,000-word guide: parsed in ~20 ms, so no need for a thread
+DOCUMENT_MARGIN = 16
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|tr|dt|dd|pre|blockquote|div|table|caption)>|<br\s*/?>", re.IGNORECASE)
+_CELL_END = re.compile(r"</t[dh]>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 
 
 @lru_cache(maxsize=64)
@@ -22,6 +40,18 @@ def _bundled_image(name: str) -> QImage | None:
     if path is None:
         return None
     image = QImage(str(path))
+    return None if image.isNull() else image
+
+
+@lru_cache(maxsize=16)
+def _drawn_image(name: str, width: int, height: int) -> QImage | None:
+    """A bundled picture drawn at the size it is shown: an SVG is re-drawn, so its text stays sharp."""
+    path = bundled_image(name)
+    if path is None:
+        return None
+    reader = QImageReader(str(path))
+    reader.setScaledSize(QSize(width, height))
+    image = reader.read()
     return None if image.isNull() else image
 
 
@@ -45,21 +75,162 @@ def document_style(palette: QPalette, base_point_size: float) -> str:
     """
 
 
+class GuideDocument(QTextDocument):
+    """A guide's text as Qt holds it. ``too_large`` says why it is shown as plain text, if it is."""
+
+    too_large: str | None = None
+
+    def loadResource(self, kind: int, url: QUrl):
+        if url.scheme() == "image":
+            size = url.query().removeprefix("size=").partition("x")
+            if size[0].isdigit() and size[2].isdigit():
+                image = _drawn_image(url.path(), int(size[0]), int(size[2]))
+            else:
+                image = _bundled_image(url.path())
+            return image if image is not None else QImage()
+        # Anything else (file:, http:, qrc:, a relative path) is never read. An empty value, not
+        # None: on None, QTextDocument falls back to reading local files itself.
+        return QByteArray()
+
+
+def html_as_text(fragment: str) -> str:
+    """The words of ``fragment``, one block a line (linear, for HTML too large to lay out)."""
+    text = _CELL_END.sub("\t", fragment)
+    text = _BLOCK_END.sub("\n", text)
+    return html_module.unescape(_TAG.sub("", text)).strip()
+
+
+def build_document(fragment: str, style: str) -> GuideDocument:
+    """The document for ``fragment``; safe to call on a pool thread (it touches no widget)."""
+    document = GuideDocument()
+    document.setDefaultStyleSheet(style)
+    document.setDocumentMargin(DOCUMENT_MARGIN)
+    document.setUndoRedoEnabled(False)  # a read-only text: no undo history to keep in memory
+    problem = html_problem(fragment)
+    if problem is None:
+        document.setHtml(fragment)
+    else:
+        document.too_large = problem
+        document.setPlainText(html_as_text(fragment))
+    return document
+
+
 class GuideBrowser(QTextBrowser):
+    document_ready = Signal()  # the guide asked for last is in the view (now or later)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.base_point_size = max(self.font().pointSizeF(), 10.0) + 1.0
+        self.loading = False
+        self._generation = 0
+        self._has_images = False
+        self._install(GuideDocument())
 
-    def show_html(self, html: str) -> None:
-        document = self.document()  # its images are asked of our loadResource()
-        document.setDefaultStyleSheet(document_style(self.palette(), self.base_point_size))
-        document.setDocumentMargin(16)
-        self.setHtml(html)
+    def show_html(self, fragment: str) -> None:
+        """Show ``fragment``; ``document_ready`` is emitted once it is in the view."""
+        self._generation += 1
+        generation = self._generation
+        self._has_images = "<img" in fragment
+        style = document_style(self.palette(), self.base_point_size)
+        if len(fragment) <= BACKGROUND_HTML_CHARS:
+            self.loading = False
+            self._install(build_document(fragment, style))
+            self.document_ready.emit()
+            return
+        self.loading = True
+        waiting = GuideDocument()
+        waiting.setDocumentMargin(DOCUMENT_MARGIN)
+        waiting.setPlainText(_("Opening the guide…"))
+        self._install(waiting)
+        main_thread = QCoreApplication.instance().thread()
+
+        def build(_progress) -> GuideDocument:
+            document = build_document(fragment, style)
+            document.moveToThread(main_thread)  # it was made on this pool thread; the view lives there
+            return document
+
+        run_in_background(build, on_success=lambda document: self._arrived(generation, document),
+                          on_failure=lambda error: self._failed(generation, error))
+
+    def too_large(self) -> str | None:
+        document = self.document()
+        return document.too_large if isinstance(document, GuideDocument) else None
+
+    def _arrived(self, generation: int, document: GuideDocument) -> None:
+        if generation != self._generation:
+            document.deleteLater()  # another guide was opened meanwhile
+            return
+        self.loading = False
+        self._install(document)
+        self.document_ready.emit()
+
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        document = GuideDocument()
+        document.setDocumentMargin(DOCUMENT_MARGIN)
+        document.setPlainText(_("This guide could not be shown: {error}").format(error=error))
+        self._install(document)
+        self.document_ready.emit()
+
+    def _install(self, document: GuideDocument) -> None:
+        document.setParent(self)  # the view owns it: setDocument() deletes the one it replaces
+        self.setDocument(document)
+        self._fit_images()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_images()
+
+    def _fit_images(self) -> None:
+        """Shrink pictures wider than the view (never enlarge them), so a diagram is seen whole
+        on a 1024-pixel screen instead of behind a horizontal scroll bar."""
+        if not self._has_images or self.loading:
+            return
+        document = self.document()
+        available = self.viewport().width() - 2 * document.documentMargin() - 8
+        if available < 80:
+            return
+        cursor = QTextCursor(document)
+        first_changed = None
+        block = document.begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                image_format = fragment.charFormat().toImageFormat()
+                url = QUrl(image_format.name())
+                image = _bundled_image(url.path()) if image_format.isValid() else None
+                if image is not None:
+                    single = QTextBlockFormat.LineHeightTypes.SingleHeight.value
+                    if block.blockFormat().lineHeightType() != single:
+                        # "line-height: 135%" would add a third of the picture's height below it.
+                        block_format = block.blockFormat()
+                        block_format.setLineHeight(0, single)
+                        cursor.setPosition(block.position())
+                        cursor.setBlockFormat(block_format)
+                        first_changed = block.position() if first_changed is None else first_changed
+                    width = min(image.width(), available)
+                    height = image.height() * width / image.width()
+                    ratio = self.devicePixelRatioF()
+                    name = f"image:{url.path()}"
+                    if width < image.width():
+                        name += f"?size={round(width * ratio)}x{round(height * ratio)}"
+                    if name != image_format.name():
+                        image_format.setName(name)
+                        image_format.setWidth(width)
+                        image_format.setHeight(height)
+                        cursor.setPosition(fragment.position())
+                        cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                        cursor.setCharFormat(image_format)
+                        first_changed = block.position() if first_changed is None else first_changed
+                fragments += 1
+            block = block.next()
+        if first_changed is not None:  # what follows a resized picture moves too: lay it out again
+            document.markContentsDirty(first_changed, document.characterCount() - first_changed)
 
     def loadResource(self, kind: int, url: QUrl):
-        if url.scheme() == "image":
-            image = _bundled_image(url.path())
-            return image if image is not None else QImage()
-        return None  # http, https, file, anything else: never loaded
+        return self.document().loadResource(kind, url)

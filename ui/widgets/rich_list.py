@@ -10,6 +10,8 @@ from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from ui.widgets.plain_text import InertTextDocument
+
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -18,7 +20,7 @@ class RichTextDelegate(QStyledItemDelegate):
     MARGIN = 8
 
     def _document(self, option: QStyleOptionViewItem, index: QModelIndex, width: int) -> QTextDocument:
-        document = QTextDocument()
+        document = InertTextDocument()
         document.setDefaultFont(option.font)
         document.setHtml(index.data(HTML_ROLE) or "")
         document.setTextWidth(max(width - 2 * self.MARGIN, 50))

@@ -363,6 +363,7 @@ class BusinessCaseTab(PilotTab):
 
     def _error_label(self, name: str) -> QLabel:
         label = QLabel()
+        label.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         label.setObjectName(name)
         label.setWordWrap(True)
         label.hide()

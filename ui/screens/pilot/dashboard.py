@@ -90,6 +90,7 @@ class DashboardTab(PilotTab):
             titles = {s.id: s.title.get(language) for s in template.sections} if template else {}
             for progress in [overall, *sections]:
                 label = QLabel(titles.get(progress.key, _("All items")) if progress.key else _("All items"))
+                label.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
                 bar = QProgressBar()
                 bar.setObjectName(f"progress_{checklist_id[:8]}_{progress.key or 'all'}")
                 bar.setRange(0, max(progress.applicable, 1))

@@ -24,6 +24,7 @@ from companion.pilot.templates import CriterionTemplate, DimensionTemplate, Feas
 from ui.screens.pilot.base import PilotContext, PilotTab
 from ui.undo import save_edit
 from ui.widgets.readiness_chart import ReadinessChart
+from ui.widgets.plain_text import plain_tooltip
 
 
 TEXT_SAVE_DELAY_MS = 600  # typing pauses this long → the text is saved
@@ -107,6 +108,7 @@ class CriterionEditor(QFrame):
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.guidance = QLabel(criterion.guidance.get(language))
+        self.guidance.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.guidance.setWordWrap(True)
         self.guidance.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
@@ -127,7 +129,7 @@ class CriterionEditor(QFrame):
                 button.setText(format_number(value))
                 button.setMinimumWidth(34)
                 meaning = template.levels[value].get(language)
-                button.setToolTip(meaning)
+                button.setToolTip(plain_tooltip(meaning))
                 button.setAccessibleName(_("{criterion}: score {score}").format(criterion=title, score=value))
                 button.setAccessibleDescription(meaning)
             else:
@@ -138,6 +140,7 @@ class CriterionEditor(QFrame):
             score_row.addWidget(button)
         self.buttons.idClicked.connect(self._score_clicked)
         self.meaning = QLabel()
+        self.meaning.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.meaning.setObjectName(f"meaning_{criterion.id}")
         self.meaning.setWordWrap(True)
         self.meaning.setMinimumWidth(160)
@@ -249,6 +252,7 @@ class FeasibilityTab(PilotTab):
         reading_font.setBold(True)
         self.reading.setFont(reading_font)
         self.sentence = QLabel()
+        self.sentence.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.sentence.setObjectName("feasibilitySentence")
         self.sentence.setWordWrap(True)
         overall_layout = QVBoxLayout(self.overall_box)
@@ -278,6 +282,7 @@ class FeasibilityTab(PilotTab):
 
         # --- right, page 1: the chosen dimension ---
         self.dimension_title = QLabel()
+        self.dimension_title.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.dimension_title.setObjectName("feasibilityDimensionTitle")
         title_font = QFont(self.font())
         title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
@@ -285,6 +290,7 @@ class FeasibilityTab(PilotTab):
         self.dimension_title.setFont(title_font)
         self.dimension_title.setWordWrap(True)
         self.dimension_description = QLabel()
+        self.dimension_description.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.dimension_description.setObjectName("feasibilityDimensionDescription")
         self.dimension_description.setWordWrap(True)
         self.dimension_score = QLabel()
@@ -307,6 +313,7 @@ class FeasibilityTab(PilotTab):
         self.weight_hint.setWordWrap(True)
         self.weight_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.weight_error = QLabel()
+        self.weight_error.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.weight_error.setObjectName("feasibilityWeightError")
         self.weight_error.setWordWrap(True)
         self.weight_error.hide()
@@ -464,7 +471,7 @@ class FeasibilityTab(PilotTab):
                     item = QTreeWidgetItem([dimension.title.get(language), "", ""])
                     item.setData(0, KEY_ROLE, dimension.id)
                     item.setSizeHint(0, QSize(0, ROW_HEIGHT))
-                    item.setToolTip(0, dimension.description.get(language))
+                    item.setToolTip(0, plain_tooltip(dimension.description.get(language)))
                     for column in (1, 2):
                         item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                     self.dimensions.addTopLevelItem(item)

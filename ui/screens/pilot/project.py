@@ -3,7 +3,7 @@ feasibility, business case), with exports for decision-makers."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
 
 from companion.i18n import _, format_date
@@ -32,12 +32,14 @@ class ProjectScreen(Screen):
         self.context = context
         self.project_id: str | None = None
         self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.title.setObjectName("projectTitle")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.title.setFont(font)
         self.details = QLabel()
+        self.details.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.details.setObjectName("projectDetails")
         self.details.setWordWrap(True)
         self.edit_button = QPushButton()

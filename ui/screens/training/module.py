@@ -40,6 +40,7 @@ class ModuleScreen(Screen):
         self.printer.message.connect(self.message)
 
         self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.title.setObjectName("moduleTitle")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -47,9 +48,11 @@ class ModuleScreen(Screen):
         self.title.setFont(font)
         self.title.setWordWrap(True)
         self.details = QLabel()
+        self.details.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.details.setObjectName("moduleDetails")
         self.details.setWordWrap(True)
         self.origin = QLabel()
+        self.origin.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.origin.setObjectName("moduleOrigin")
         self.origin.setWordWrap(True)
         self.present_button = make_button("presentButton", lambda: self.present(), "present")
@@ -122,6 +125,7 @@ class ModuleScreen(Screen):
         self.tabs.addTab(lessons_page, "")
         self.tabs.addTab(quiz_page, "")
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.error.setObjectName("moduleError")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)

@@ -31,6 +31,7 @@ from companion.config import bundled_image
 from companion.content.render import render_markdown
 from companion.i18n import _
 from companion.training.slides import Slide
+from ui.widgets.plain_text import plain_tooltip
 
 KEY_HINT_MS = 8000  # the key help shows this long after start (and after ? or F1)
 TICK_MS = 1000
@@ -364,11 +365,12 @@ class ElidedLabel(QLabel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # slide titles are text, never markup
         self._full = ""
 
     def set_full_text(self, text: str) -> None:
         self._full = text
-        self.setToolTip(text)
+        self.setToolTip(plain_tooltip(text))
         self._elide()
 
     def full_text(self) -> str:
@@ -868,11 +870,13 @@ class NotesWindow(QWidget):
         self.timer_label.setObjectName("notesTimer")
         self.timer_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.title_label = QLabel()
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.title_label.setObjectName("notesSlideTitle")
         self.title_label.setWordWrap(True)
         self.notes_view = NotesView()
         self.notes_view.setObjectName("notesText")
         self.next_label = QLabel()
+        self.next_label.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.next_label.setObjectName("notesNextSlide")
         self.next_label.setWordWrap(True)
         rule = QFrame()

@@ -4,7 +4,7 @@ quiz and feedback, and summary tabs."""
 from __future__ import annotations
 
 import dataclasses
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
 
 from companion.i18n import N_, _
@@ -47,6 +47,7 @@ class SessionScreen(Screen):
         self.printer.message.connect(self.message)
         self.printer.busy_changed.connect(lambda busy: self._update_buttons())
         self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.title.setObjectName("sessionTitle")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -54,6 +55,7 @@ class SessionScreen(Screen):
         self.title.setFont(font)
         self.title.setWordWrap(True)
         self.details = QLabel()
+        self.details.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.details.setObjectName("sessionDetails")
         self.details.setWordWrap(True)
         self.edit_button = QPushButton()

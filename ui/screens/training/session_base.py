@@ -23,6 +23,7 @@ class SessionTab(Screen):
         self.session_id: str | None = None
         self.info: SessionInfo | None = None
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()

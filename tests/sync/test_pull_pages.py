@@ -1,0 +1,43 @@
+"""Pulling: the fast forms of a page (plain dicts, the next page fetched ahead) give exactly what the models give."""
+
+from __future__ import annotations
+
+import uuid
+
+from sync import wire
+from tests.sync.conftest import World, change
+
+
+def test_pull_dicts_prefetching_equals_page_by_page_models(world: World, clock) -> None:
+    name, client = world.new_user("pager")
+    workspace = world.personal(name)
+    for _ in range(3):
+        client.push(workspace, [change(str(uuid.uuid4()), {"n": {"v": n, "t": clock.now()}, "text": {"v": "ü", "t": clock.now()}})
+                                for n in range(25)])
+    by_model = [page.model_dump() for page in client.pull(workspace, limit=10)]
+    by_dict = list(client.pull_dicts(workspace, limit=10))
+    assert [len(page["records"]) for page in by_dict] == [10] * 7 + [5]
+    assert by_dict == by_model
+    cursors = []
+    since = 0
+    while True:
+        page = client.pull_page(workspace, since=since, limit=10)
+        cursors.append(page.next_since)
+        since = page.next_since
+        if not page.has_more:
+            break
+    assert [page["next_since"] for page in by_dict] == cursors
+    assert client.pull_page_dicts(workspace, since=cursors[-2], limit=10) == by_dict[-1]
+    # The cursor is repeated in headers, which is what lets the client ask for the next page early.
+    response = client.request("GET", f"/workspaces/{workspace}/changes", params={"since": 0, "limit": 10})
+    assert response.headers[wire.NEXT_SINCE_HEADER] == str(cursors[0]) and response.headers[wire.HAS_MORE_HEADER] == "1"
+
+
+def test_stopping_half_way_through_a_pull_is_harmless(world: World, clock) -> None:
+    name, client = world.new_user("stopper")
+    workspace = world.personal(name)
+    client.push(workspace, [change(str(uuid.uuid4()), {"n": {"v": n, "t": clock.now()}}) for n in range(30)])
+    for page in client.pull_dicts(workspace, limit=10):
+        assert len(page["records"]) == 10
+        break
+    assert sum(len(page.records) for page in client.pull(workspace, limit=10)) == 30

@@ -1,0 +1,44 @@
+"""What the pieces of the checklist tab share: roles, columns, timings, small helpers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+
+from companion.i18n import N_, _, format_number, ngettext
+
+STATUS_LABELS = {"todo": N_("To do"), "in_progress": N_("In progress"), "done": N_("Done"),
+                 "na": N_("Not applicable")}
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 1  # the item's id (None on a section row)
+SECTION_ROLE = Qt.ItemDataRole.UserRole + 2  # the section's id
+OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 3  # True on an overdue item row
+ATTACHMENT_ROLE = Qt.ItemDataRole.UserRole + 4
+
+COLUMN_TITLE, COLUMN_STATUS, COLUMN_OWNER, COLUMN_DUE, COLUMN_EVIDENCE = range(5)
+NOTES_PAUSE_MS = 800  # notes are saved after this pause in typing, or when the field loses focus
+DATE_PAUSE_MS = 600
+BACKGROUND_ATTACH_BYTES = 2 * 1024 * 1024  # bigger files are copied off the UI thread
+LATE_COLOR = "#c62828"
+ERROR_STYLE = f"color: {LATE_COLOR};"
+MIN_DATE, MAX_DATE = QDate(2000, 1, 1), QDate(2099, 12, 31)
+
+
+def file_size(size: int) -> str:
+    if size < 1024:
+        return ngettext("{count} byte", "{count} bytes", size).format(count=format_number(size))
+    if size < 1024 * 1024:
+        return _("{size} KB").format(size=format_number(round(size / 1024, 1)))
+    return _("{size} MB").format(size=format_number(round(size / (1024 * 1024), 1)))
+
+
+class FocusOut(QObject):
+    """Calls ``callback`` when the watched widget loses the keyboard focus."""
+
+    def __init__(self, widget, callback) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self._callback()
+        return False
