@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from companion.replication.hlc import Clock
@@ -23,6 +24,9 @@ from sync.server.app import create_app
 from sync.server.backup import BackupError, migrate_with_backup, pending_upgrade
 from sync.server.db import MIGRATIONS_DIR, Database, sqlite_url
 from tests.sync.conftest import (PASSWORD, ROOT, Backend, ServerProcess, ThreadServer, admin, change, new_id)
+
+# Today's head of the server's migrations, whatever it is.
+HEAD = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
 
 
 def test_settings_come_from_the_command_line_then_environment_then_file(tmp_path, monkeypatch):
@@ -68,7 +72,7 @@ def test_health_touches_the_database_and_says_when_it_is_gone(tmp_path):
             answer = requests.get(f"{server.base_url}/api/v1/health", timeout=10)
             assert answer.status_code == 200, answer.text
             health = answer.json()
-            assert health["status"] == "ok" and health["schema_revision"] == health["expected_revision"] == "0001"
+            assert health["status"] == "ok" and health["schema_revision"] == health["expected_revision"] == HEAD
             assert abs(health["clock_offset_ms"]) < 2000 and health["process"] == os.getpid()
             with db.write() as session:  # another version of the server upgraded the schema
                 session.execute(text("UPDATE alembic_version SET version_num = '0002_future'"))
@@ -138,8 +142,8 @@ def future_migrations(tmp_path) -> Path:
     """The real migrations plus one more, as a later release would ship."""
     folder = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_test_extra.py").write_text(
-        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "0002"\ndown_revision = "0001"\n'
+    (folder / "versions" / "9999_test_extra.py").write_text(
+        f'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "9999"\ndown_revision = "{HEAD}"\n'
         'branch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n'
         '    op.add_column("meta", sa.Column("note", sa.Text(), nullable=True))\n', encoding="utf-8")
     return folder
@@ -162,12 +166,12 @@ def test_an_upgrade_is_preceded_by_a_backup(tmp_path, future_migrations):
     assert admin(data_dir, url, "user", "add", "ada", "--password-stdin", stdin=PASSWORD + "\n")[0] == 0
     db = LaterDatabase(url, future_migrations)
     try:
-        assert pending_upgrade(db) == "0001"
+        assert pending_upgrade(db) == HEAD
         action, backup = migrate_with_backup(db, data_dir / "backups")
-        assert action == "upgraded" and backup is not None and "before-upgrade-from-0001" in backup.name
+        assert action == "upgraded" and backup is not None and f"before-upgrade-from-{HEAD}" in backup.name
         assert pending_upgrade(db) is None
         with sqlite3.connect(backup) as connection:
-            assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+            assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
             assert connection.execute("SELECT username FROM users").fetchall() == [("ada",)]
         assert migrate_with_backup(db, data_dir / "backups") == ("upgraded", None)  # nothing to upgrade: no copy
         assert len(list((data_dir / "backups").iterdir())) == 1
@@ -184,7 +188,7 @@ def test_no_backup_no_upgrade(tmp_path, future_migrations, monkeypatch):
         monkeypatch.setattr(db, "is_sqlite", False)
         with pytest.raises(BackupError, match="no upgrade without a backup"):
             migrate_with_backup(db, tmp_path / "backups")
-        assert pending_upgrade(db) == "0001"  # untouched
+        assert pending_upgrade(db) == HEAD  # untouched
     finally:
         db.dispose()
 
