@@ -4,6 +4,7 @@
     python dev.py app     create .venv, install the pinned dependencies, launch the Companion
     python dev.py test    create .venv, install the pinned dependencies, run the whole test suite
     python dev.py bench   run the performance benchmarks and print the figures
+    python dev.py build linux|windows|macos [--check]   build the installable app (packaging/desktop/build.py)
 
 Installs are pinned by requirements.lock, so every machine gets the same versions.
 """
@@ -42,7 +43,7 @@ def ensure_environment() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"app", "test", "bench"}:
+    if not argv or argv[0] not in {"app", "test", "bench", "build"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -51,6 +52,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([python, "-m", "ui", *rest])
     if command == "test":
         return subprocess.call([python, "-m", "pytest", *rest], cwd=ROOT)
+    if command == "build":
+        return subprocess.call([python, str(ROOT / "packaging" / "desktop" / "build.py"), *rest], cwd=ROOT)
     return subprocess.call([python, "-m", "benchmarks", *rest], cwd=ROOT)
 
 

@@ -23,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="on an unexpected error, write the log and exit instead of showing a dialog (for scripts)")
     parser.add_argument("--self-check", action="store_true",
                         help="check that the database, bundled content and translations are usable, print a report, exit")
+    parser.add_argument("bundle", nargs="?", metavar="FILE.cbundle",
+                        help="a bundle to open; if the Companion is already running, it opens it there")
     parser.add_argument("--quit-when-ready", action="store_true",
                         help="start, print the seconds to a usable main window, quit (used by the benchmarks)")
     _add_sync_commands(parser)

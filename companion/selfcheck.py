@@ -23,6 +23,16 @@ def run_self_check(paths: Paths) -> tuple[bool, list[str]]:
     i18n.set_language("fr")
     check(i18n._("Library") != "Library", "French interface strings load")
     i18n.set_language("en")
+    from companion.storage.migrate import SCHEMA_HEAD, known_revisions
+
+    revisions = known_revisions()
+    check(SCHEMA_HEAD in revisions, f"schema migrations: {len(revisions)} scripts, up to {SCHEMA_HEAD}")
+    try:
+        import openpyxl  # noqa: F401  (Excel exports)
+
+        check(True, "Excel export (openpyxl)")
+    except ImportError:
+        check(False, "Excel export: openpyxl is not installed (install openimis-companion[desktop])")
     try:
         data = open_data(paths)
     except MigrationError as error:  # a damaged file, a schema from a newer release: a report, not a traceback

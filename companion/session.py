@@ -9,6 +9,7 @@ from companion.config import Paths, guides_dir, training_dir
 from companion.library import Library
 from companion.storage.database import create_sqlite_engine
 from companion.storage.migrate import MigrationOutcome, mark_closed_cleanly, prepare_database
+from companion.storage.upgrade_lock import upgrade_lock
 
 
 @dataclass
@@ -25,7 +26,8 @@ class OpenedData:
 def open_data(paths: Paths) -> OpenedData:
     """Create or upgrade the database (raises MigrationError) and return the library on it."""
     paths.ensure()
-    outcome = prepare_database(paths.database, paths.backups_dir)
+    with upgrade_lock(paths.database):  # two starts at once: one prepares, the other then finds it current
+        outcome = prepare_database(paths.database, paths.backups_dir)
     engine = create_sqlite_engine(paths.database)
     return OpenedData(paths, Library(engine), outcome)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from companion.cli import parse_args
 from companion.config import APP_AUTHOR, APP_NAME, Paths
@@ -36,6 +37,16 @@ def ensure_qt_application():
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_AUTHOR)
+    app.setDesktopFileName("org.openimis.Companion")  # Wayland and docks match the window to its .desktop entry
+    if app.windowIcon().isNull():
+        from PySide6.QtGui import QIcon
+
+        from companion.config import resources_dir
+
+        app_icon = QIcon()
+        for png in sorted((resources_dir() / "icons" / "app").glob("openimis-companion-*.png")):
+            app_icon.addFile(str(png))  # read when first drawn, at the size needed
+        app.setWindowIcon(app_icon)
     return app
 
 
@@ -69,18 +80,50 @@ def start(paths: Paths, language: str | None = None) -> RunningApp:
     return RunningApp(window, data, languages, sync)
 
 
+def hand_requests_to(window, instance) -> None:
+    """What later launches ask for (see ui/single_instance.py) goes to the main window, and so do
+    files macOS's Finder opens with the running app (a FileOpen event, not a second launch)."""
+    from ui.single_instance import FileOpenForwarder
+
+    instance.activation_requested.connect(window.bring_to_front)
+    instance.bundles_received.connect(lambda bundles: [window.open_bundle(path) for path in bundles])
+    forwarder = FileOpenForwarder(window)
+    forwarder.file_opened.connect(window.open_bundle)
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance().installEventFilter(forwarder)
+
+
+def _migration_details(error) -> str:
+    from companion.i18n import _
+
+    details = str(error)
+    if getattr(error, "backup", None):
+        details += "\n\n" + _("A copy of your data is also kept here: {path}").format(path=error.backup)
+    return details
+
+
+def migration_error_text(error) -> str:
+    """The same words as the dialog, for --no-crash-dialog (scripts, installers' checks)."""
+    from companion.i18n import _
+
+    return "\n".join([_("Your data could not be opened"), _MIGRATION_FAILED(), _migration_details(error)])
+
+
+def _MIGRATION_FAILED() -> str:
+    from companion.i18n import _
+
+    return _("The Companion could not update its database to this version. "
+             "Nothing was lost: your previous data file is kept as it was.")
+
+
 def show_migration_error(error) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from companion.i18n import _
 
-    box = QMessageBox(QMessageBox.Icon.Critical, _("Your data could not be opened"),
-                      _("The Companion could not update its database to this version. "
-                        "Nothing was lost: your previous data file is kept as it was."))
-    details = str(error)
-    if getattr(error, "backup", None):
-        details += "\n\n" + _("A copy of your data is also kept here: {path}").format(path=error.backup)
-    box.setDetailedText(details)
+    box = QMessageBox(QMessageBox.Icon.Critical, _("Your data could not be opened"), _MIGRATION_FAILED())
+    box.setDetailedText(_migration_details(error))
     box.exec()
 
 
@@ -166,6 +209,24 @@ def main(argv: list[str] | None = None) -> int:
         setup_logging(paths.log_file)
     except OSError as error:  # the log only: the app works without it
         print(f"companion: no log file ({error}); logging to the console", file=sys.stderr)
+    # One Companion per data folder, decided before the database is opened (ui/single_instance.py).
+    bundles = [str(Path(args.bundle).expanduser().resolve())] if args.bundle else []
+    from ui.single_instance import SingleInstance
+
+    instance = SingleInstance(paths.data_dir)
+    try:
+        if not instance.claim_or_hand_over(bundles):
+            return 0  # the running Companion came to the front and took the bundle
+    except TimeoutError as error:
+        speak_the_users_language()
+        message = i18n._("The Companion is already running with this data folder but does not answer. "
+                         "Close it (or end it in the task manager), then start the Companion again.")
+        print(f"{message}\n{error}", file=sys.stderr)
+        if not args.no_crash_dialog:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(None, i18n._("openIMIS Companion"), message)
+        return 1
     for _attempt in range(3):
         try:
             running = start(paths, args.language)
@@ -173,16 +234,22 @@ def main(argv: list[str] | None = None) -> int:
         except DamagedDatabaseError as error:
             speak_the_users_language()
             if not recover_damaged_data(error, show_dialog=not args.no_crash_dialog):
+                instance.release()
                 return 1
         except MigrationError as error:
             speak_the_users_language()
             if args.no_crash_dialog:
-                print(i18n._("Your data could not be opened") + f": {error}", file=sys.stderr)
+                print(migration_error_text(error), file=sys.stderr)
             else:
                 show_migration_error(error)
+            instance.release()
             return 1
     else:
+        instance.release()
         return 1
+    hand_requests_to(running.window, instance)
+    for path in bundles:
+        running.window.open_bundle(path)
     if args.quit_when_ready:
         from PySide6.QtCore import QTimer
 
@@ -193,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, ready)
     code = app.exec()
     running.close()
+    instance.release()
     return code
 
 

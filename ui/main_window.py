@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
                                QProgressBar, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
@@ -31,11 +32,17 @@ if TYPE_CHECKING:
     from ui.screens.training.overview import TrainingScreen
     from ui.screens.training.session import SessionScreen
 
+log = logging.getLogger("companion.ui")
+
 SEARCH_DELAY_MS = 150  # wait for typing to pause before searching
 LANGUAGE_SETTING = "language"
 
 
 class MainWindow(QMainWindow):
+    # A .cbundle file the user opened (double-click, "Open with", a second launch): the bundle
+    # importer connects here and does the import. Emitted with the file's absolute path.
+    bundle_open_requested = Signal(str)
+
     def __init__(self, library: Library, languages: LanguageManager, pilot: PilotStore, data_dir) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -401,6 +408,21 @@ class MainWindow(QMainWindow):
 
     def open_session(self, session_id: str) -> None:
         self.go(Location("session", (session_id,)))
+
+    def bring_to_front(self) -> None:
+        """Another launch of the Companion asked for this window: show it, restored, in front."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def open_bundle(self, path: str) -> None:
+        """The way in for a ``.cbundle`` file given on the command line or to a second launch.
+        Bundle import hooks in here, through ``bundle_open_requested``."""
+        log.info("bundle to open: %s", path)
+        self.bring_to_front()
+        self.bundle_open_requested.emit(path)
 
     def go_back(self) -> None:
         location = self.history.back()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -29,13 +28,14 @@ from starlette.responses import Response, StreamingResponse
 
 import companion
 from sync import wire
-from sync.server import auth, models, store, uploads
+from sync.server import auth, models, operations, store, uploads
 from sync.server.blobs import CHUNK, BlobStore, file_sha256, parse_content_range, parse_range
 from sync.server.db import Database, now_ms
 from sync.server.http import BadEncoding, BodyTooLarge, ProblemError, ProtocolMiddleware, accepts_gzip, encode_body, problem_response
 from sync.server.limits import parse_json_off_loop
 from sync.server.settings import ServerSettings
 from sync.server.throttle import PASSWORD_CHECKS_AT_ONCE, SignInThrottle
+from sync.server.upload_lock import exclusive_upload
 
 log = logging.getLogger("companion.server")
 
@@ -96,8 +96,6 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
     password_checks: asyncio.Semaphore | None = None  # made on the server's event loop, at the first sign-in
     limits = settings.limits
     bearer = HTTPBearer(auto_error=False, description="a token from POST /api/v1/auth/token")
-    upload_locks: dict[tuple[str, str], threading.Lock] = {}
-    upload_locks_guard = threading.Lock()
     token_touched: dict[int, float] = {}
 
     @asynccontextmanager
@@ -489,19 +487,13 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         size = await run_in_threadpool(complete_blob, w, sha256)
         if size is not None:
             return _json(wire.BlobStatus(sha256=sha256, complete=True, size=size))
-        key = (w, sha256)
-        with upload_locks_guard:
-            lock = upload_locks.setdefault(key, threading.Lock())
-        if not lock.acquire(blocking=False):
-            raise ProblemError(409, "another upload of this blob is in progress", slug="upload-in-progress")
-        try:
+        # A lock on disk, not in memory: other worker processes and machines share the blobs folder.
+        with exclusive_upload(blobs.partial_path(w, sha256)) as alone:
+            if not alone:
+                raise ProblemError(409, "another upload of this blob is in progress", slug="upload-in-progress")
             if content_range is None:
                 return await _whole_upload(request, w, sha256)
             return await _chunk_upload(request, w, sha256, content_range, who)
-        finally:
-            lock.release()
-            with upload_locks_guard:
-                upload_locks.pop(key, None)
 
     async def _whole_upload(request: Request, w: str, sha256: str) -> Response:
         temp = blobs.temp_path()
@@ -606,6 +598,7 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
+    operations.install(app, db)  # GET /api/v1/health, for operators and load balancers
     app.add_middleware(
         ProtocolMiddleware,
         max_body_bytes=limits.max_body_bytes,

@@ -9,10 +9,12 @@
     companion-server --data-dir DIR library publish [PATH] [--prune]
     companion-server --data-dir DIR bundle import FILE
     companion-server --data-dir DIR migrate
+    companion-server --data-dir DIR backup DEST
 
 The database is SQLite in DIR unless --database-url (or COMPANION_SERVER_DATABASE_URL)
 names another, e.g. postgresql+psycopg://user:password@host/dbname. Blobs always
-live in DIR/blobs.
+live in DIR/blobs. Every option also comes from a COMPANION_SERVER_<NAME> variable or
+a settings file (--config FILE): see sync/server/environment.py.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from sync.server import auth, models
+from sync.server import auth, environment, models
+from sync.server.backup import BackupError
 from sync.server.db import LIBRARY_ID, Database, DatabaseError, now_ms, sqlite_url
 
 DATA_DIR_ENV = "COMPANION_SERVER_DATA_DIR"
@@ -41,19 +44,25 @@ class CommandError(Exception):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="companion-server", description="The openIMIS Companion sync server.")
+    parser.add_argument("--config", metavar="FILE",
+                        help=f"settings file of COMPANION_SERVER_<NAME>=value lines (or ${environment.CONFIG_ENV})")
     parser.add_argument("--data-dir", help=f"folder for the SQLite database and blobs (or ${DATA_DIR_ENV})")
     parser.add_argument("--database-url", help=f"SQLAlchemy URL of the database (or ${DATABASE_URL_ENV}); default: SQLite in the data folder")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the server")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: put a TLS proxy in front)")
-    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1: put a TLS proxy in front)")
+    serve.add_argument("--port", type=int, help="default 8765")
+    serve.add_argument("--workers", type=int, help="server processes sharing the port (default 1; each needs PostgreSQL "
+                                                    "to be worth it: SQLite has one writer at a time)")
     serve.add_argument("--database-url", default=argparse.SUPPRESS, help="as the global option")
-    serve.add_argument("--no-public-library", action="store_true", help="require a token to read the library")
-    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
-    serve.add_argument("--forwarded-allow-ips", default=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    serve.add_argument("--no-public-library", action="store_const", const=False, dest="public_library",
+                       help="require a token to read the library")
+    serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"], help="default info")
+    serve.add_argument("--log-format", choices=["text", "json"], help="json: one JSON object per line (default text)")
+    serve.add_argument("--forwarded-allow-ips", default=os.environ.get("FORWARDED_ALLOW_IPS"),
                        help="proxies whose X-Forwarded-For is trusted (default 127.0.0.1)")
-    serve.add_argument("--max-failed-logins-per-address", type=int, default=50, help=argparse.SUPPRESS)
+    serve.add_argument("--max-failed-logins-per-address", type=int, help=argparse.SUPPRESS)
     # For tests of slow clients: seconds allowed to send request headers / between bytes; connections per address.
     serve.add_argument("--header-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
     serve.add_argument("--stall-timeout", type=float, default=30.0, help=argparse.SUPPRESS)
@@ -102,24 +111,39 @@ def build_parser() -> argparse.ArgumentParser:
     bundle_import = bundle.add_parser("import", help="check a .cbundle file and merge it into its workspace")
     bundle_import.add_argument("file")
 
-    commands.add_parser("migrate", help="create or upgrade the database schema, then exit")
+    commands.add_parser("migrate", help="create or upgrade the database schema (backing it up first), then exit")
+    backup = commands.add_parser("backup", help="copy the database, consistently, while the server runs")
+    backup.add_argument("destination", metavar="DEST", help="a new file, or a folder for a time-stamped file")
     return parser
 
 
-def _data_dir(args: argparse.Namespace) -> Path:
-    chosen = args.data_dir or os.environ.get(DATA_DIR_ENV)
-    if not chosen:
+def _environment(args: argparse.Namespace) -> environment.ServerEnvironment:
+    """Command line over environment over settings file over defaults."""
+    given = {"data_dir": args.data_dir, "database_url": getattr(args, "database_url", None)}
+    if args.command == "serve":
+        given.update({name: getattr(args, name) for name in ("host", "port", "workers", "log_level", "log_format",
+                                                              "forwarded_allow_ips", "public_library")})
+    try:
+        settings = environment.load(args.config, **given)
+        if getattr(args, "max_failed_logins_per_address", None):
+            settings.login_limits["per_address"] = args.max_failed_logins_per_address
+    except environment.SettingsError as error:
+        raise CommandError(str(error)) from None
+    if settings.data_dir is None:
         raise CommandError(f"say where the server keeps its data: --data-dir DIR (or ${DATA_DIR_ENV})")
-    path = Path(chosen).expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    settings.data_dir = settings.data_dir.expanduser().resolve()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.database_url = settings.database_url or sqlite_url(settings.data_dir)
+    return settings
 
 
-def _database(args: argparse.Namespace, data_dir: Path) -> Database:
-    url = getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or sqlite_url(data_dir)
-    database = Database(url)
-    database.migrate()
-    return database
+def _migrate(db: Database, settings: environment.ServerEnvironment) -> str:
+    from sync.server.backup import migrate_with_backup
+
+    action, backup = migrate_with_backup(db, settings.data_dir / "backups", settings.backup_before_migrate)
+    if backup is not None:
+        print(f"companion-server: the database was backed up to {backup} before the upgrade", file=sys.stderr)
+    return action
 
 
 def _read_password(stream=None) -> str:  # type: ignore[no-untyped-def]
@@ -144,14 +168,35 @@ def _when(ms: int | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    data_dir = _data_dir(args)
+    settings = _environment(args)
     if args.command == "serve":
-        return _serve(args, data_dir)
-    db = _database(args, data_dir)
+        return _serve(settings, args)
+    db = Database(settings.database_url)
     try:
-        return _admin(args, db, data_dir)
+        if args.command == "backup":
+            return _backup(db, Path(args.destination).expanduser())
+        _migrate(db, settings)
+        return _admin(args, db, settings.data_dir)
     finally:
         db.dispose()
+
+
+def _backup(db: Database, destination: Path) -> int:
+    from sync.server.backup import backup, postgres_instructions
+
+    if not db.is_sqlite:
+        print(postgres_instructions(db, destination))
+        return 2
+    target = backup(db, destination)
+    print(f"database backed up to {target} ({target.stat().st_size} bytes); now copy the blobs folder, e.g.\n"
+          f"  rsync -a {db_blobs_hint(db)} {destination if destination.is_dir() else target.parent}/blobs/")
+    return 0
+
+
+def db_blobs_hint(db: Database) -> str:
+    from sync.server.backup import sqlite_file
+
+    return f"{sqlite_file(db).parent / 'blobs'}/"
 
 
 def _admin(args: argparse.Namespace, db: Database, data_dir: Path) -> int:
@@ -286,53 +331,57 @@ def _admin(args: argparse.Namespace, db: Database, data_dir: Path) -> int:
     raise CommandError(f"unknown command {command} {action or ''}")
 
 
-def _serve(args: argparse.Namespace, data_dir: Path) -> int:
-    import logging
+def _serve(settings: environment.ServerEnvironment, args: argparse.Namespace) -> int:
+    import logging.config
 
     import uvicorn
 
-    from sync.server.app import create_app
     from sync.server.limits import ConnectionLimits, guarded_protocol, install_flood_filter, raise_open_files_limit
-    from sync.server.throttle import LoginLimits
-    from sync.server.settings import ServerSettings
+    from sync.server.logs import logging_config
 
-    url = getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or sqlite_url(data_dir)
-    settings = ServerSettings(
-        data_dir=data_dir,
-        database_url=url,
-        public_library=not args.no_public_library,
-        login_limits=LoginLimits(per_address=args.max_failed_logins_per_address),
-    )
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    db = Database(url)
-    action = db.migrate()
-    app = create_app(settings, db, migrate=False)
-    print(
-        f"companion-server: database {db.display_url} ({action}), data in {data_dir}, "
-        f"library {'public' if settings.public_library else 'private'}; listening on http://{args.host}:{args.port}",
-        flush=True,
-    )
+    log_config = logging_config(settings.log_level, settings.log_format)
+    logging.config.dictConfig(log_config)
+    db = Database(settings.database_url)
+    action = _migrate(db, settings)
+    logging.getLogger("companion.server").info(
+        "database %s (%s), data in %s, library %s, %d process(es); listening on http://%s:%d", db.display_url, action,
+        settings.data_dir, "public" if settings.public_library else "private", settings.workers, settings.host, settings.port)
+    if settings.log_format == "text":
+        print(f"companion-server: database {db.display_url} ({action}), data in {settings.data_dir}, "
+              f"library {'public' if settings.public_library else 'private'}; "
+              f"listening on http://{settings.host}:{settings.port}", flush=True)
     connections = ConnectionLimits(header_timeout_s=args.header_timeout, stall_timeout_s=args.stall_timeout,
                                    per_address=args.connections_per_address)
-    trusted_proxies = [address.strip() for address in args.forwarded_allow_ips.split(",")]
-    config = uvicorn.Config(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
+    options = dict(
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        log_config=log_config,
         server_header=False,  # every byte counts on a 2G link
         date_header=False,
         proxy_headers=True,
-        forwarded_allow_ips=args.forwarded_allow_ips,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         # Slow or half-open clients (sync/server/limits.py): connections are guarded by the
         # protocol class; past `concurrency` connections or requests, new requests get 503.
-        http=guarded_protocol(connections, trusted_proxies),
         limit_concurrency=connections.concurrency,
         timeout_keep_alive=connections.keep_alive_s,
     )
-    install_flood_filter()  # after uvicorn configured its loggers
     raise_open_files_limit()
-    uvicorn.Server(config).run()
+    if settings.workers == 1:
+        from sync.server.app import create_app
+
+        app = create_app(settings.server_settings(settings.data_dir, settings.database_url), db, migrate=False)
+        trusted_proxies = [address.strip() for address in settings.forwarded_allow_ips.split(",")]
+        config = uvicorn.Config(app, http=guarded_protocol(connections, trusted_proxies), **options)
+        install_flood_filter()  # after uvicorn configured its loggers
+        uvicorn.Server(config).run()
+        return 0
+    # Several processes: each builds its own app and guarded protocol from these settings
+    # (passed as variables; see sync/server/asgi.py).
+    db.dispose()
+    os.environ.update(settings.as_environment())
+    uvicorn.run("sync.server.asgi:create", factory=True, workers=settings.workers,
+                http="sync.server.asgi:GuardedProtocol", **options)
     return 0
 
 
@@ -346,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except DatabaseError as error:
         print(f"companion-server: database: {error}", file=sys.stderr)
+        return 1
+    except BackupError as error:
+        print(f"companion-server: backup: {error}", file=sys.stderr)
         return 1
 
 
