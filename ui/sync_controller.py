@@ -142,10 +142,23 @@ class SyncController(QObject):
         self._status = SyncStatus(SYNCING, pending=self._status.pending, last_success_ms=self._status.last_success_ms,
                                   conflicts=self._status.conflicts)
         self.status_changed.emit(self._status)
-        run_in_background(lambda _progress: engine.sync(), on_success=self._succeeded, on_failure=self._failed)
+        def work(_progress):  # type: ignore[no-untyped-def]
+            try:
+                return engine.sync()
+            except SyncError as error:  # expected (offline, signed out...): reported, not logged as a crash
+                return error
+
+        run_in_background(work, on_success=self._done, on_failure=self._failed)
 
     def cancel(self) -> None:
         self._cancel.set()
+
+    def _done(self, result: SyncReport | SyncError) -> None:
+        if isinstance(result, SyncError):
+            log.info("sync: %s (%s)", result.code, result.detail)
+            self._failed(result)
+        else:
+            self._succeeded(result)
 
     def _succeeded(self, report: SyncReport) -> None:
         self.running = False
