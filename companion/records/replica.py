@@ -25,13 +25,14 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, select, text
 from sqlalchemy.orm import Session
 
-from companion.records.registry import (BUNDLED_WORKSPACE, LOCAL_WORKSPACE, CodecError, RecordType, RECORD_TYPES,
-                                        record_type)
-from companion.records.writer import OFFSET_KEY, FieldChange, Edit, allow_writes, records_for
-from companion.replication import (CONFLICT_TYPE, DELETED_FIELD, Change, ChangeRejected, FieldWrite, Record,
+from companion.records.registry import (BOOL, BUNDLED_WORKSPACE, INT, LOCAL_WORKSPACE, OPTIONAL_INT, OPTIONAL_TEXT,
+                                        RECORD_TYPES, TEXT, CodecError, RecordType, record_type)
+from companion.records.writer import OFFSET_KEY, Edit, allow_writes, records_for
+from companion.replication import (CONFLICT_TYPE, Change, ChangeRejected, FieldWrite, Record,
                                    check_change, merge_change, record_as_change, record_hash)
 from companion.replication.digest import EMPTY_DIGEST, canonical_json, combine
 
+_EXACT = (TEXT, OPTIONAL_TEXT, INT, OPTIONAL_INT, BOOL)
 CURSOR_KEY = "sync.cursor."
 STATE_KEY = "sync.state."
 BATCH = 500  # records read and written per statement batch
@@ -152,7 +153,9 @@ class LocalReplica:
         applied = Applied()
         with self.records.sessions.begin() as session, allow_writes():
             pending = self._pending_fields(session, workspace)
-            self._apply(session, workspace, [record_as_change(record) for record in records], applied,
+            # Pulled records are not remembered by change id (the server's state, not a change), so
+            # none is derived for them.
+            self._apply(session, workspace, [record_as_change(record, change_id="-") for record in records], applied,
                         pulled=True, pending=pending)
             self._write_setting(session, CURSOR_KEY + workspace, int(next_since))
         self._announce(applied)
@@ -369,8 +372,10 @@ class LocalReplica:
     def _apply_batch(self, session: Session, workspace: str, changes: list[Change], applied: Applied, pulled: bool,
                      pending: set[tuple[str, str]], queue: bool = False) -> list[Record]:
         ids = list(dict.fromkeys(change.record_id for change in changes))
-        stored_rows = self._rows(session, ids)  # id -> (type, workspace, values by field name)
         stamps = _stamps(session, ids)
+        # Every synced record has clocks: ids with none are new here (most of a first sync), so only
+        # the others are looked up in the tables.
+        stored_rows = self._rows(session, [i for i in ids if i in stamps], {change.type for change in changes})
         current: dict[str, Record | None] = {}
         for record_id in ids:
             found = stored_rows.get(record_id)
@@ -383,6 +388,7 @@ class LocalReplica:
                                       if spec else _foreign(record_id, type_name, stamps.get(record_id, {})))
         conflicts: list[Record] = []
         touched: dict[str, Record] = {}
+        latest = ""  # the newest stamp seen: the device clock must sort after it
         seen = set()
         if not pulled and not queue:
             wanted = [change.change_id for change in changes]
@@ -427,13 +433,13 @@ class LocalReplica:
                     seen.add(change.change_id)
                     session.execute(text("INSERT OR IGNORE INTO applied_change (change_id) VALUES (:c)"),
                                     {"c": change.change_id})
-            clock = self.records.clock_in(session)
-            for write in change.fields.values():
-                clock.observe(write.t)
+            latest = max(latest, max(write.t for write in change.fields.values()))
             conflicts += outcome_conflicts
             if changed:
                 current[change.record_id] = merged
                 touched[change.record_id] = merged
+        if latest:
+            self.records.clock_in(session).observe(latest)
         if touched:
             self._write(session, workspace, touched, current_before={i: stored_rows.get(i) for i in touched},
                         stamps=stamps, queue=queue)
@@ -442,19 +448,24 @@ class LocalReplica:
             self.hooks.after(session, workspace, touched.values())
         return conflicts
 
-    def _rows(self, session: Session, ids: list[str]) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    def _rows(self, session: Session, ids: list[str], likely_types: set[str] = frozenset()
+              ) -> dict[str, tuple[str, str, dict[str, Any]]]:
+        """Stored records by id: first in the tables of the types the changes name (one query for
+        a page of one type), then, for ids not found there, in every other table."""
         found: dict[str, tuple[str, str, dict[str, Any]]] = {}
         if not ids:
             return found
-        for spec in RECORD_TYPES.values():
+        first = [RECORD_TYPES[name] for name in likely_types if name in RECORD_TYPES]
+        for spec in first + [spec for spec in RECORD_TYPES.values() if spec not in first]:
+            remaining = [i for i in ids if i not in found]
+            if not remaining:
+                break
             table = spec.table
             columns = [table.c[f.column] for f in spec.fields]
             rows = session.execute(select(table.c[spec.id_column], table.c.workspace, *columns)
-                                   .where(table.c[spec.id_column].in_(ids))).all()
+                                   .where(table.c[spec.id_column].in_(remaining))).all()
             for row in rows:
                 found[row[0]] = (spec.name, row[1], dict(zip([f.name for f in spec.fields], row[2:])))
-            if len(found) == len(ids):
-                break
         if len(found) < len(ids):
             rest = [i for i in ids if i not in found]
             for row in session.execute(text("SELECT id, type, workspace FROM foreign_record WHERE id IN :ids")
@@ -501,9 +512,11 @@ class LocalReplica:
         for type_name, rows in inserts.items():
             session.execute(record_type(type_name).table.insert(), rows)
         if clock_rows:
-            session.execute(text(
-                "INSERT INTO record_field (record_id, field, t, extra) VALUES (:id, :field, :t, :extra)"
-                " ON CONFLICT (record_id, field) DO UPDATE SET t = excluded.t, extra = excluded.extra"), clock_rows)
+            # Straight to the driver: tens of thousands of plain rows, nothing for SQLAlchemy to convert.
+            session.connection().exec_driver_sql(
+                "INSERT INTO record_field (record_id, field, t, extra) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (record_id, field) DO UPDATE SET t = excluded.t, extra = excluded.extra",
+                [(row["id"], row["field"], row["t"], row["extra"]) for row in clock_rows])
 
     def _pending_fields(self, session: Session, workspace: str) -> set[tuple[str, str]]:
         pending: set[tuple[str, str]] = set()
@@ -650,6 +663,8 @@ def _extra_of(spec: RecordType | None, name: str, value: Any) -> str | None:
     spec_field = spec.field(name) if spec is not None else None
     if spec_field is None:
         return canonical_json(value)
+    if spec_field.codec in _EXACT and _fits_exactly(spec_field.codec, value):
+        return None  # the common case, without a round trip through JSON
     try:
         decoded = spec_field.codec.decode(value)
         if canonical_json(spec_field.codec.encode(decoded)) != canonical_json(value):
@@ -657,6 +672,17 @@ def _extra_of(spec: RecordType | None, name: str, value: Any) -> str | None:
     except (CodecError, TypeError, ValueError):
         return canonical_json(value)
     return None
+
+
+def _fits_exactly(codec, value: Any) -> bool:
+    """Texts, whole numbers and booleans come back from their columns exactly as they went in."""
+    if value is None:
+        return codec in (OPTIONAL_TEXT, OPTIONAL_INT)
+    if codec in (TEXT, OPTIONAL_TEXT):
+        return type(value) is str
+    if codec is BOOL:
+        return type(value) is bool
+    return type(value) is int and -(2 ** 63) <= value < 2 ** 63
 
 
 def _complete_row(spec: RecordType, record_id: str, workspace: str, columns: dict[str, Any]) -> dict[str, Any]:
