@@ -23,8 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="on an unexpected error, write the log and exit instead of showing a dialog (for scripts)")
     parser.add_argument("--self-check", action="store_true",
                         help="check that the database, bundled content and translations are usable, print a report, exit")
-    parser.add_argument("bundle", nargs="?", metavar="FILE.cbundle",
-                        help="a bundle to open; if the Companion is already running, it opens it there")
+    parser.add_argument("--bundle", metavar="FILE.cbundle",
+                        help="a bundle to open (also given alone: `companion FILE.cbundle`); if the Companion is "
+                             "already running, it opens it there")
     parser.add_argument("--quit-when-ready", action="store_true",
                         help="start, print the seconds to a usable main window, quit (used by the benchmarks)")
     _add_sync_commands(parser)
@@ -70,4 +71,13 @@ def _add_sync_commands(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """A file given on its own (a double-clicked .cbundle) is the bundle to open: taken aside first,
+    so that it is never read as a command name such as ``sign-in``."""
+    import sys
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    bundle = next((arg for arg in argv if arg.lower().endswith(".cbundle") and not arg.startswith("-")), None)
+    if bundle is not None and not any(arg in SYNC_COMMANDS for arg in argv):
+        argv.remove(bundle)
+        argv += ["--bundle", bundle]
     return build_parser().parse_args(argv)
