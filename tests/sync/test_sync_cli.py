@@ -112,7 +112,7 @@ def test_companion_sync_killed_at_random_points_restarts_intact_and_completes(sy
     author.engine(sync_server.url).sync()
     rng = random.Random(SEED)
     with FaultyProxy(("127.0.0.1", sync_server.port)) as proxy:
-        proxy.bandwidth_bps = 3_000_000  # slow enough that a kill falls inside the sync
+        proxy.bandwidth_bps = 150_000  # slow enough that a kill falls inside the sync, on a fast machine too
         data = tmp_path / "victim"
         signed = companion("sign-in", proxy.url, person.name, "--password-stdin", "--data-dir", str(data),
                            stdin=PASSWORD + "\n")
