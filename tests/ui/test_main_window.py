@@ -138,7 +138,8 @@ def test_bookmark_and_reading_position_survive_a_restart(launch, qtbot):
     qtbot.waitUntil(lambda: not reader._restoring)
     bar = reader.browser.verticalScrollBar()
     bar.setValue(bar.maximum() // 2)
-    qtbot.wait(600)  # the position is saved once scrolling pauses
+    # The position is saved once scrolling pauses: wait for it to be stored, not for a fixed time.
+    qtbot.waitUntil(lambda: window.library.open_guide("how-openimis-is-built", "en").position > 0.2, timeout=5000)
     window = launch().window
     assert ("how-openimis-is-built", "en") in window.home.bookmarks_list.keys()
     assert window.home.continue_box.isVisible()
