@@ -32,6 +32,9 @@ GZIP_REQUEST_MIN_BYTES = 1024
 # to 1000 records of 256 KiB); a gzip bomb from a hostile server stops there.
 MAX_PAGE_BYTES = 300 * 1024 * 1024
 DEFAULT_CHUNK_BYTES = 1024 * 1024
+# Downloads are written in small pieces: bytes read before a cut are kept in the .part file
+# (a 64 KiB read that a 2G link cuts half-way would lose all of it, every time).
+DOWNLOAD_CHUNK_BYTES = 8 * 1024
 
 
 class ProtocolError(RuntimeError):
@@ -386,7 +389,7 @@ class SyncClient:
         if response is not None:
             with response, partial.open("ab" if response.status_code == 206 else "wb") as handle:
                 written = offset if response.status_code == 206 else 0
-                for chunk in response.iter_content(64 * 1024):
+                for chunk in response.iter_content(DOWNLOAD_CHUNK_BYTES):
                     handle.write(chunk)
                     written += len(chunk)
                     if on_progress is not None:
