@@ -117,7 +117,7 @@ def test_lessons_are_searchable_and_readable_like_guides(paths):
     hits = data.library.search("contributions", category="lesson", language="fr")
     assert hits and all(hit.slug.startswith("lesson/") and hit.language == "fr" for hit in hits)
     view = data.library.open_guide(hits[0].slug, "fr")
-    assert "Notes du formateur" in view.html
+    assert "Notes de présentation" in view.html
     data.close()
 
 
