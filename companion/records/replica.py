@@ -496,12 +496,15 @@ class LocalReplica:
                 continue
             columns: dict[str, Any] = {}
             for name, value in record.fields.items():
-                extra = _extra_of(spec, name, value["v"])
-                if before.get(name) == (value["t"], extra):
+                spec_field, v = spec.field(name), value["v"]
+                exact = spec_field is not None and spec_field.codec in _EXACT and _fits_exactly(spec_field.codec, v)
+                extra = None if exact else _extra_of(spec, name, v)
+                if before and before.get(name) == (value["t"], extra):
                     continue  # stored exactly so already
-                spec_field = spec.field(name)
                 if spec_field is not None and extra is None:
-                    columns[spec_field.column] = spec_field.codec.decode(value["v"])
+                    # (texts, numbers and booleans that fit are their own column value)
+                    exact_as_is = exact and spec_field.codec is not DATE
+                    columns[spec_field.column] = v if exact_as_is else spec_field.codec.decode(v)
                 clock_rows.append((record_id, name, value["t"], extra))
             if current_before.get(record_id) is None:
                 inserts[spec.name].append(_complete_row(spec, record_id, workspace, columns))
