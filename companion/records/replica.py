@@ -223,31 +223,35 @@ class LocalReplica:
     def records_of(self, workspace: str, root_record_id: str | None = None) -> Iterator[Record]:
         """Every record of the workspace with its fields and clocks (tombstones and conflicts too);
         with ``root_record_id``, one pilot project and everything in it."""
-        wanted = self._project_tree(root_record_id) if root_record_id else None
+        wanted = self._tree(root_record_id) if root_record_id else None
         with self.records.sessions() as session:
-            for spec in RECORD_TYPES.values():
-                table = spec.table
-                id_column = table.c[spec.id_column]
-                query = select(id_column, *[table.c[f.column] for f in spec.fields]).where(
-                    table.c.workspace == workspace)
-                rows = session.execute(query).all()
-                for start in range(0, len(rows), BATCH):
-                    chunk = rows[start:start + BATCH]
-                    if wanted is not None:
-                        chunk = [row for row in chunk if row[0] in wanted]
-                    stamps = _stamps(session, [row[0] for row in chunk])
-                    for row in chunk:
-                        record = _record_from_row(spec, row[0], dict(zip([f.name for f in spec.fields], row[1:])),
-                                                  stamps.get(row[0], {}))
-                        if record.fields:
-                            yield record
-            if wanted is None:
-                foreign = session.execute(text("SELECT id, type FROM foreign_record WHERE workspace = :w"),
-                                          {"w": workspace}).all()
-                stamps = _stamps(session, [row.id for row in foreign])
-                for row in foreign:
-                    fields = {name: {"v": json.loads(extra), "t": t} for name, (t, extra) in stamps.get(row.id, {}).items()}
-                    yield Record(row.id, row.type, fields)
+            yield from self._records_in(session, workspace, wanted)
+
+    def _records_in(self, session: Session, workspace: str, wanted: set[str] | None) -> Iterator[Record]:
+        for spec in RECORD_TYPES.values():
+            table = spec.table
+            id_column = table.c[spec.id_column]
+            query = select(id_column, *[table.c[f.column] for f in spec.fields]).where(
+                table.c.workspace == workspace)
+            rows = session.execute(query).all()
+            for start in range(0, len(rows), BATCH):
+                chunk = rows[start:start + BATCH]
+                if wanted is not None:
+                    chunk = [row for row in chunk if row[0] in wanted]
+                stamps = _stamps(session, [row[0] for row in chunk])
+                for row in chunk:
+                    record = _record_from_row(spec, row[0], dict(zip([f.name for f in spec.fields], row[1:])),
+                                              stamps.get(row[0], {}))
+                    if record.fields:
+                        yield record
+        if wanted is None:
+            foreign = session.execute(text("SELECT id, type FROM foreign_record WHERE workspace = :w"),
+                                      {"w": workspace}).all()
+            stamps = _stamps(session, [row.id for row in foreign])
+            for row in foreign:
+                fields = {name: {"v": json.loads(extra), "t": t}
+                          for name, (t, extra) in stamps.get(row.id, {}).items()}
+                yield Record(row.id, row.type, fields)
 
     def export_changes(self, workspace: str, root_record_id: str | None = None) -> Iterator[Change]:
         """The workspace (or one pilot project) as whole-state changes: what a bundle file carries."""
@@ -319,9 +323,9 @@ class LocalReplica:
         queued changes are replaced by one whole-state change each in the new workspace.
         ``record_ids`` None moves every local record of the personal types (bookmarks, reading)."""
         personal = {"bookmark", "reading_state"}
-        moved = 0
+        wanted = set(record_ids) if record_ids is not None else None
+        moved: list[str] = []
         with self.records.sessions.begin() as session, allow_writes():
-            wanted = set(record_ids) if record_ids is not None else None
             for spec in RECORD_TYPES.values():
                 if wanted is None and spec.name not in personal:
                     continue
@@ -334,25 +338,24 @@ class LocalReplica:
                     session.execute(table.update().where(table.c[spec.id_column].in_(chunk)).values(workspace=workspace))
                     session.execute(text("DELETE FROM outbox WHERE record_id IN :ids").bindparams(
                         bindparam("ids", expanding=True)), {"ids": chunk})
-                    moved += len(chunk)
+                    moved.extend(chunk)
             session.flush()
-        # Then queue each moved record's whole state, as its first change in the new workspace.
-        for record in list(self.records_of(workspace)):
-            if record_ids is not None and record.id not in set(record_ids):
-                continue
-            with self.engine.begin() as connection:
-                pending = connection.execute(text("SELECT 1 FROM outbox WHERE record_id = :id"),
-                                             {"id": record.id}).first()
-                if pending:
-                    continue
-                with allow_writes():
-                    connection.execute(text(
-                        "INSERT INTO outbox (change_id, workspace, record_id, type, fields)"
-                        " VALUES (:c, :w, :r, :t, :f)"),
-                        {"c": str(uuid.uuid4()), "w": workspace, "r": record.id, "t": record.type,
-                         "f": canonical_json(record.fields)})
-        self.records.bus.publish(set(RECORD_TYPES), set(), local=True)
-        return moved
+            # Each moved record's whole state is its first change in the new workspace (same transaction:
+            # a power cut never leaves a moved record with nothing queued to push).
+            moved_set = set(moved)
+            for record in self._records_in(session, workspace, moved_set):
+                session.execute(text("INSERT INTO outbox (change_id, workspace, record_id, type, fields)"
+                                     " VALUES (:c, :w, :r, :t, :f)"),
+                                {"c": str(uuid.uuid4()), "w": workspace, "r": record.id, "t": record.type,
+                                 "f": canonical_json(record.fields)})
+        if moved:
+            self.records.bus.publish(set(RECORD_TYPES), set(moved), local=True)
+        return len(moved)
+
+    def share(self, root_id: str, workspace: str) -> int:
+        """Move a pilot project or a training session made on this laptop, with everything in it,
+        into a team workspace: the team receives it at the next sync. Returns how many records moved."""
+        return self.adopt(self._tree(root_id), workspace)
 
     # --- the merge ---------------------------------------------------------------------------------
 
@@ -533,10 +536,10 @@ class LocalReplica:
             pending.update((record_id, name) for name in json.loads(fields))
         return pending
 
-    def _project_tree(self, project_id: str) -> set[str]:
-        """A project and every record in it (checklists, items, evidence, feasibility, case, lines),
-        and the conflict records about them."""
-        wanted = {project_id}
+    def _tree(self, root_id: str) -> set[str]:
+        """A record and every record in it (a project's checklists, items, evidence, feasibility, case
+        and lines; a training session's participants and attendance), and the conflict records about them."""
+        wanted = {root_id}
         children = [spec for spec in RECORD_TYPES.values() if spec.parent]
         with self.engine.connect() as connection:
             grew = True
