@@ -31,8 +31,7 @@ from companion.i18n import N_, Translator, supported_language
 from companion.printable import (HEADER_STYLE, LABEL_STYLE, PAGE_BREAK, TABLE, esc, facts_table, multiline, nowrap,
                                  table)
 from companion.training.importer import NOTES_HEADING
-from companion.training.results import (SessionSummary, days_held, days_present, earns_certificate,
-                                        percent)
+from companion.training.results import SessionSummary, days_held, days_present, earns_certificate, percent
 from companion.training.store import LessonRow, ModuleSummary, ParticipantRow, QuestionRow, SessionInfo
 
 HANDOUT_STYLES = ("slides", "text")
