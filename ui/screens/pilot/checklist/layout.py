@@ -121,6 +121,7 @@ class ChecklistLayout:
         self.clear_filters_button.clicked.connect(self.clear_filters)
         self.shown_label = QLabel()
         self.shown_label.setObjectName("checklistShownCount")
+        self.shown_label.setWordWrap(True)  # gives way to the filters on a narrow window or in long French
         filters = QHBoxLayout()
         filters.addWidget(self.status_filter_label)
         filters.addWidget(self.status_filter)
