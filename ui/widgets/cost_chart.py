@@ -9,7 +9,7 @@ from PySide6.QtCore import QLocale, QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication
 
-from companion.i18n import _, current_language
+from companion.i18n import _, current_language, translated
 from companion.pilot.business_case import COST_CATEGORIES, Result
 from companion.pilot.case_input import CATEGORY_LABELS
 
@@ -36,7 +36,7 @@ def build_cost_chart(result: Result, currency: str, palette: QPalette | None = N
         values = [float(per_year.get(year, 0)) for year in years]
         if not any(values):
             continue
-        bar = QBarSet(_(CATEGORY_LABELS.get(category, category)))
+        bar = QBarSet(translated(CATEGORY_LABELS.get(category, category)))
         bar.append(values)
         bar.setColor(QColor(COLOURS.get(category, "#999999")))
         series.append(bar)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroup
                                QLineEdit, QMessageBox, QPushButton, QScrollArea, QSizePolicy, QSpinBox,
                                QStyledItemDelegate, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from companion.i18n import _, current_language
+from companion.i18n import _, current_language, translated
 from companion.pilot import business_case as bc
 from companion.pilot.case_input import CATEGORY_LABELS, KIND_LABELS, case_result, stored, template_case
 from companion.pilot.store import MAX_DESCRIPTION, WORKED_BUSINESS_CASE, LineRow
@@ -146,9 +146,9 @@ class LinesModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             edit = role == Qt.ItemDataRole.EditRole
             if column == CATEGORY:
-                return row.category if edit else _(CATEGORY_LABELS.get(row.category, row.category))
+                return row.category if edit else translated(CATEGORY_LABELS.get(row.category, row.category))
             if column == KIND:
-                return row.kind if edit else _(KIND_LABELS.get(row.kind, row.kind))
+                return row.kind if edit else translated(KIND_LABELS.get(row.kind, row.kind))
             if column == DESCRIPTION:
                 return row.description
             if column in (UNIT_COST, QUANTITY):
@@ -382,9 +382,9 @@ class BusinessCaseTab(PilotTab):
         table.setItemDelegate(TextDelegate(table))
         categories = bc.COST_CATEGORIES if side == "cost" else bc.BENEFIT_CATEGORIES
         table.setItemDelegateForColumn(CATEGORY, ChoiceDelegate(
-            lambda: [(key, _(CATEGORY_LABELS.get(key, key))) for key in categories], lambda: _("Category"), table))
+            lambda: [(key, translated(CATEGORY_LABELS.get(key, key))) for key in categories], lambda: _("Category"), table))
         table.setItemDelegateForColumn(KIND, ChoiceDelegate(
-            lambda: [(key, _(KIND_LABELS[key])) for key in bc.KINDS], lambda: _("Kind"), table))
+            lambda: [(key, translated(KIND_LABELS[key])) for key in bc.KINDS], lambda: _("Kind"), table))
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         table.setMinimumHeight(ROW_HEIGHT * (rows + 1) + 6)
@@ -553,7 +553,7 @@ class BusinessCaseTab(PilotTab):
         self.sensitivity_box.setTitle(_("Sensitivity, in {currency}").format(currency=self.currency))
         self.sensitivity_note.setText(_("What the results become when each of the largest costs is {change} lower "
                                         "or higher.").format(change=bc.format_percent(bc.DEFAULT_SENSITIVITY, language)))
-        sensitivity = [[_(CATEGORY_LABELS.get(entry.category, entry.category)),
+        sensitivity = [[translated(CATEGORY_LABELS.get(entry.category, entry.category)),
                         ("+" if entry.change > 0 else "") + bc.format_percent(entry.change, language),
                         amount(entry.total_cost), amount(entry.npv), amount(entry.cost_per_insuree_per_year)]
                        for entry in result.sensitivity]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QPushButton
 
-from companion.i18n import LANGUAGE_NAMES, N_, _
+from companion.i18n import LANGUAGE_NAMES, N_, _, translated
 from companion.library import Library
 from companion.training.store import TrainingError, TrainingStore
 from ui.icons import icon
@@ -39,8 +39,8 @@ UNKNOWN_RECORD = N_("This item no longer exists. The screen has been refreshed."
 def error_text(error: TrainingError, quiz_size: int = 0) -> str:
     message = ERRORS.get(error.key)
     if message is None:
-        return _(UNKNOWN_RECORD) if error.key.startswith("unknown") else str(error)
-    return _(message).format(quiz_size=quiz_size)
+        return translated(UNKNOWN_RECORD) if error.key.startswith("unknown") else str(error)
+    return translated(message).format(quiz_size=quiz_size)
 
 
 def language_name(code: str) -> str:

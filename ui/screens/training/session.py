@@ -7,7 +7,7 @@ import dataclasses
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
 
-from companion.i18n import N_, _
+from companion.i18n import N_, _, translated
 from companion.training.store import SessionInfo, TrainingError
 from ui.dialogs.session_dialog import SessionDialog
 from ui.icons import icon
@@ -122,7 +122,7 @@ class SessionScreen(Screen):
         chosen = self.document.currentData()
         self.document.clear()
         for key, label in DOCUMENTS.items():
-            self.document.addItem(_(label), key)
+            self.document.addItem(translated(label), key)
         self.document.setCurrentIndex(max(0, self.document.findData(chosen)))
         self.save_button.setText(_("Save as PDF…"))
         self.save_button.setAccessibleName(_("Save the document as PDF"))

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.i18n import _
+from companion.i18n import _, translated
 from companion.pilot.checklist_view import ANY, NOT_DONE
 from companion.pilot.store import STATUSES
 from ui.icons import icon
@@ -363,7 +363,7 @@ class ChecklistLayout:
             current = self.status_combo.currentData()
             self.status_combo.clear()
             for status in STATUSES:
-                self.status_combo.addItem(_(STATUS_LABELS[status]), status)
+                self.status_combo.addItem(translated(STATUS_LABELS[status]), status)
             if current:
                 self.status_combo.setCurrentIndex(self.status_combo.findData(current))
         self.status_combo.setAccessibleName(_("Status of the item"))
@@ -396,6 +396,6 @@ class ChecklistLayout:
             self.status_filter.addItem(_("Any status"), ANY)
             self.status_filter.addItem(_("Not done yet"), NOT_DONE)
             for status in STATUSES:
-                self.status_filter.addItem(_(STATUS_LABELS[status]), status)
+                self.status_filter.addItem(translated(STATUS_LABELS[status]), status)
             self.status_filter.setCurrentIndex(max(current, 0))
         self._language = ""  # item texts are re-read in the new language at the next refresh
