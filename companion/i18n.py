@@ -157,7 +157,7 @@ def format_datetime(value: dt.datetime, fmt: str = "medium", language: str | Non
 
 
 def format_day(value: dt.date, language: str | None = None) -> str:
-    """A day without its year, weekday first: "Thu 3 Dec" / "jeu. 3 déc." (headings of days)."""
+    """A day without its year, weekday first: "Thu, 3 Dec" / "jeu. 3 déc." (headings of days)."""
     from babel.dates import format_skeleton
 
     return format_skeleton("MMMEd", value, locale=babel_locale(language))
@@ -270,14 +270,16 @@ def format_money(amount, currency: str, language: str | None = None, digits: int
     return text
 
 
-def format_money_with_usd(amount, currency: str, usd_amount, language: str | None = None) -> str:
-    """An amount and its value in US dollars: "TZS 1,499,750,000, or US$599,900.00" (no
-    parentheses, which read as a negative in accounts)."""
-    text = format_money(amount, currency, language)
+def format_money_with_usd(amount, currency: str, usd_amount, language: str | None = None,
+                          figure=lambda text: text) -> str:
+    """An amount and its value in US dollars: "TZS 1,499,750,000, or US$599,900.00" (never in
+    parentheses, which read as a negative in accounts). ``figure`` wraps each formatted amount
+    (the dashboard keeps each on one line)."""
+    text = figure(format_money(amount, currency, language))
     if usd_amount is None or currency == "USD":
         return text
     return translate_to(supported_language(language or _language), N_("{amount}, or {usd}")).format(
-        amount=text, usd=format_money(usd_amount, "USD", language))
+        amount=text, usd=figure(format_money(usd_amount, "USD", language)))
 
 
 # --- Countries and languages by name -----------------------------------------------------------------

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from babel.dates import format_date as babel_format_date
-from babel.numbers import format_currency, format_decimal, get_currency_precision
+from babel.numbers import format_decimal
 
-from companion.i18n import N_, _, current_language, supported_language, translated
+from companion import i18n
+from companion.i18n import N_, _, babel_locale, country_name, current_language, supported_language, translated
 from companion.pilot.business_case import Result, format_money, format_percent, to_usd
 from companion.pilot.case_input import CATEGORY_LABELS, KIND_LABELS
 from companion.pilot.feasibility import READINGS, Readiness, readiness
@@ -110,15 +110,15 @@ def collect(store: PilotStore, templates: Templates, project_id: str, today: dt.
 # --- Formatting helpers --------------------------------------------------------------------------------
 
 def _date(value: dt.date | None, language: str, fmt: str = "medium") -> str:
-    return babel_format_date(value, format=fmt, locale=language) if value else ""
+    return i18n.format_date(value, fmt, language) if value else ""
 
 
 def _number(value, language: str) -> str:
-    return format_decimal(value, locale=language)
+    return format_decimal(value, locale=babel_locale(language))
 
 
 def _score(value: float | None, language: str) -> str:
-    return "–" if value is None else format_decimal(round(value, 1), format="0.0", locale=language)
+    return "–" if value is None else format_decimal(round(value, 1), format="0.0", locale=babel_locale(language))
 
 
 def _category(category: str) -> str:
@@ -154,6 +154,12 @@ def _progress_text(progress: Progress, language: str) -> str:
         done=_number(progress.done, language), total=_number(progress.applicable, language),
         percent=format_percent(Decimal(progress.done) / Decimal(progress.applicable) if progress.applicable
                                else Decimal(1), language, 0))
+
+
+def _currency(code: str, language: str) -> str:
+    """"Central African CFA Franc (FCFA)": the name, and the symbol every amount is written with."""
+    name, symbol = i18n.currency_name(code, language), i18n.currency_symbol(code, language)
+    return f"{name} ({symbol})" if name != code else code
 
 
 def _money(data: ReportData, amount: Decimal, language: str) -> str:
@@ -212,9 +218,9 @@ p { margin-top: 3px; margin-bottom: 3px; }
 def _title_page(data: ReportData, language: str) -> str:
     project = data.project
     facts = [
-        (_("Country"), esc(project.country) or "–"),
+        (_("Country"), esc(country_name(project.country, language)) or "–"),
         (_("Scheme"), esc(project.scheme) or "–"),
-        (_("Currency"), esc(project.currency)),
+        (_("Currency"), esc(_currency(project.currency, language))),
         (_("Start date"), esc(_date(project.start_date, language, "long")) or "–"),
         (_("Team"), esc(", ".join(project.team)) or "–"),
         (_("Date of this report"), esc(_date(data.today, language, "long"))),
@@ -362,7 +368,7 @@ def _business_case(data: ReportData, language: str, charts: dict[str, str]) -> s
         (_("Horizon"), esc(_("{years} years").format(years=_number(case.horizon_years, language)))),
         (_("Discount rate"), esc(rate_text)),
         (_("Number of insurees"), esc(_number(case.insurees, language))),
-        (_("Currency"), esc(currency)),
+        (_("Currency"), esc(_currency(currency, language))),
     ]
     if usd_rate is not None:
         assumptions.append((_("Exchange rate"), esc(_("{amount} per US dollar").format(
@@ -444,12 +450,11 @@ def _amount_text(value: str, currency: str, language: str, money: bool = False) 
     if not amount.is_finite():
         return str(value)
     if not money:
-        return format_decimal(amount, locale=language, decimal_quantization=False)
-    digits = get_currency_precision(currency)
+        return format_decimal(amount, locale=babel_locale(language), decimal_quantization=False)
+    digits = i18n.currency_digits(currency)
     if amount == amount.quantize(Decimal(1).scaleb(-digits)):
         return format_money(amount, currency, language)
-    return format_currency(amount.normalize(), currency, locale=language, currency_digits=True,
-                           decimal_quantization=False)
+    return i18n.format_money(amount, currency, language, digits=max(digits, -amount.normalize().as_tuple().exponent))
 
 
 def render_html(data: ReportData, language: str, charts: dict[str, str] | None = None) -> str:
@@ -605,7 +610,8 @@ def write_xlsx(store: PilotStore, templates: Templates, project_id: str, languag
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="E6EDF5")
     taken: set[str] = set()
-    money_format = "#,##0.00"
+    digits = i18n.currency_digits(data.project.currency)
+    money_format = "#,##0" + ("." + "0" * digits if digits else "")
 
     def header(sheet, values, widths):
         sheet.append(values)

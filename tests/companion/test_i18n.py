@@ -80,7 +80,7 @@ def test_switching_language_and_locale_formatting():
         assert i18n.format_number(12345) == "12\u202f345"
         assert "2 guides" in i18n.ngettext("{count} guide found for “{query}”", "{count} guides found for “{query}”", 2).format(count=2, query="x")
         i18n.set_language("en")
-        assert i18n._("Library") == "Library" and i18n.format_date(day) == "Nov 27, 2026"
+        assert i18n._("Library") == "Library" and i18n.format_date(day) == "27 Nov 2026"
         assert i18n.format_number(12345) == "12,345"
     finally:
         i18n.set_language("en")

@@ -46,7 +46,7 @@ def _made_when(stamp: str) -> str:
         moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
     except ValueError:
         return stamp or "?"
-    return format_datetime(moment.astimezone().replace(tzinfo=None), "short")
+    return format_datetime(moment.astimezone().replace(tzinfo=None), "medium_short")
 
 
 class BundleDialog(QDialog):

@@ -189,7 +189,7 @@ class ConflictScreen(QWidget):
             parsed = parse_hlc(stamp)
         except HLCError:
             return ""
-        when = format_datetime(dt.datetime.fromtimestamp(parsed.millis / 1000), "short")
+        when = format_datetime(dt.datetime.fromtimestamp(parsed.millis / 1000), "medium_short")
         if parsed.device == self.replica.device_id:
             return _("Written on this laptop, {when}").format(when=when)
         return _("Written on another laptop ({device}), {when}").format(device=parsed.device[-4:], when=when)

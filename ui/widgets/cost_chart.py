@@ -9,7 +9,7 @@ from PySide6.QtCore import QLocale, QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication
 
-from companion.i18n import _, current_language, translated
+from companion.i18n import _, currency_symbol, current_language, translated
 from companion.pilot.business_case import COST_CATEGORIES, Result
 from companion.pilot.case_input import CATEGORY_LABELS
 
@@ -27,7 +27,7 @@ def build_cost_chart(result: Result, currency: str, palette: QPalette | None = N
     chart = QChart()
     chart.setLocale(QLocale(language))
     chart.setLocalizeNumbers(True)  # axis labels grouped as the language writes numbers
-    chart.setTitle(_("Cost per year ({currency})").format(currency=currency))
+    chart.setTitle(_("Cost per year ({currency})").format(currency=currency_symbol(currency, language)))
     series = QStackedBarSeries()
     years = list(result.years)
     order = {c: i for i, c in enumerate(COST_CATEGORIES)}

@@ -155,7 +155,7 @@ class SessionScreen(Screen):
         info = self.info
         self.title.setText(info.module_title)
         parts = [session_dates(info), info.place, _("Trainer: {name}").format(name=info.trainer) if info.trainer else "",
-                 _("in {language}").format(language=language_name(info.language))]
+                 _("in {language}").format(language=language_name(info.language, in_sentence=True))]
         self.details.setText(" · ".join(part for part in parts if part))
         self.tabs.currentWidget().refresh()
         self._update_buttons()

@@ -3,7 +3,7 @@ panel of the chosen item (with its evidence files); every label set in ``retrans
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,6 +32,7 @@ from companion.i18n import _, translated
 from companion.pilot.checklist_view import ANY, NOT_DONE
 from companion.pilot.store import STATUSES
 from ui.icons import icon
+from ui.widgets.dates import use_medium_dates
 from ui.screens.pilot.checklist.common import (
     COLUMN_DUE,
     COLUMN_EVIDENCE,
@@ -371,11 +372,7 @@ class ChecklistLayout:
         self.owner_combo.lineEdit().setAccessibleName(_("Owner of the item"))
         self.owner_combo.lineEdit().setPlaceholderText(_("Who does it?"))
         self.due_edit.setAccessibleName(_("Due date of the item"))
-        locale = QLocale()
-        self.due_edit.setLocale(locale)
-        # The locale's short date, with the full year: 24/11/2026, 11/24/2026.
-        short = locale.dateFormat(QLocale.FormatType.ShortFormat)
-        self.due_edit.setDisplayFormat(short if "yyyy" in short else short.replace("yy", "yyyy"))
+        use_medium_dates(self.due_edit)  # "24 Nov 2026" / "24 nov. 2026", as dates are written everywhere
         self.no_due_date.setText(_("No due date"))
         self.no_due_date.setAccessibleName(_("The item has no due date"))
         self.overdue_label.setText(_("Overdue: the due date has passed."))
