@@ -270,6 +270,17 @@ def format_money(amount, currency: str, language: str | None = None, digits: int
     return text
 
 
+def format_amount(amount, currency: str, language: str | None = None) -> str:
+    """An amount without its currency, with the currency's shown decimals (half-even): the cells
+    of a table that names the currency once, in its header ("1,499,750,000", "-599,900.00")."""
+    from babel.numbers import format_decimal
+
+    digits = currency_digits(currency)
+    value = Decimal(str(amount)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+    return format_decimal(abs(value) if value == 0 else value, format="#,##0" + ("." + "0" * digits if digits else ""),
+                          locale=babel_locale(language))
+
+
 def format_money_with_usd(amount, currency: str, usd_amount, language: str | None = None,
                           figure=lambda text: text) -> str:
     """An amount and its value in US dollars: "TZS 1,499,750,000, or US$599,900.00" (never in

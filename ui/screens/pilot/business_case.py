@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroup
                                QLineEdit, QMessageBox, QPushButton, QScrollArea, QSizePolicy, QSpinBox,
                                QStyledItemDelegate, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from companion.i18n import _, babel_locale, currency_digits, currency_symbol, current_language, translated
+from companion.i18n import _, babel_locale, currency_symbol, current_language, format_amount, translated
 from companion.pilot import business_case as bc
 from companion.pilot.case_input import CATEGORY_LABELS, KIND_LABELS, case_result, stored, template_case
 from companion.pilot.store import MAX_DESCRIPTION, WORKED_BUSINESS_CASE, LineRow
@@ -95,10 +95,7 @@ def exact_number(value: Decimal | int, language: str) -> str:
 def plain_amount(amount: Decimal, currency: str, language: str) -> str:
     """An amount without the currency sign, with the currency's own decimals (half-even):
     tables name the currency once, in their header, so the figures stay readable."""
-    digits = currency_digits(currency)
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(bc.round_money(amount).quantize(Decimal(1).scaleb(-digits)), format=pattern,
-                          locale=babel_locale(language))
+    return format_amount(bc.round_money(amount), currency, language)
 
 
 class LinesModel(QAbstractTableModel):
