@@ -391,18 +391,23 @@ def _business_case(data: ReportData, language: str, charts: dict[str, str]) -> s
                          nowrap(_amount_text(line.quantity, currency, language)),
                          nowrap(_years(line.years, language))])
         out.append(table([esc(_("Category")), esc(_("Description")), esc(_("Unit cost")), esc(_("Quantity")),
-                           esc(_("Years"))], rows, numeric={2, 3}, widths=[20, 41, 16, 14, 9]))
+                           esc(_("Years"))], rows, numeric={2, 3}, widths=[20, 34, 21, 13, 12]))
 
     if result is None:
         out.append(tag("p", _("The business case cannot be computed yet: check its figures."), "overdue"))
         return "\n".join(out)
 
     out.append(tag("h3", _("Totals per year")))
+    # Tables of figures name the currency once, above them: five amounts with their symbol do not
+    # fit across the page without breaking inside a number.
+    in_currency = tag("p", _("Amounts in {currency}").format(currency=i18n.currency_symbol(currency, language)), "note")
+    out.append(in_currency)
     money = lambda amount: nowrap(format_money(amount, currency, language))  # noqa: E731
-    rows = [[esc(_("Year {year}").format(year=_number(year, language))), money(result.cost_by_year[year]),
-             money(result.benefit_by_year[year]), money(result.net_by_year[year]),
-             money(result.cumulative_net_by_year[year])] for year in result.years]
-    rows.append([esc(_("Total")), money(result.total_cost), money(result.total_benefit), money(result.net_benefit),
+    amount = lambda value: nowrap(i18n.format_amount(value, currency, language))  # noqa: E731
+    rows = [[esc(_("Year {year}").format(year=_number(year, language))), amount(result.cost_by_year[year]),
+             amount(result.benefit_by_year[year]), amount(result.net_by_year[year]),
+             amount(result.cumulative_net_by_year[year])] for year in result.years]
+    rows.append([esc(_("Total")), amount(result.total_cost), amount(result.total_benefit), amount(result.net_benefit),
                  ""])
     out.append(table([esc(_("Year")), esc(_("Costs")), esc(_("Benefits")), esc(_("Net benefit")),
                        esc(_("Cumulative net benefit"))], rows, numeric={1, 2, 3, 4}, total_rows={len(rows) - 1}))
@@ -424,16 +429,17 @@ def _business_case(data: ReportData, language: str, charts: dict[str, str]) -> s
     if result.sensitivity:
         out.append(tag("h3", _("Sensitivity")))
         out.append("<p>" + esc(_("What the headline figures become when the largest cost drivers change.")) + "</p>")
+        out.append(in_currency)
         rows = []
         for row in result.sensitivity:
             change = format_percent(row.change, language, 0)
             if row.change > 0:
                 change = "+" + change
-            rows.append([esc(_category(row.category)), esc(change), money(row.total_cost), money(row.npv),
-                         money(row.cost_per_insuree_per_year)])
+            rows.append([esc(_category(row.category)), esc(change), amount(row.total_cost), amount(row.npv),
+                         amount(row.cost_per_insuree_per_year)])
         out.append(table([esc(_("Cost driver")), esc(_("Change")), esc(_("TCO")), esc(_("NPV")),
                            esc(_("Cost per insuree per year"))], rows, numeric={1, 2, 3, 4},
-                          widths=[28, 12, 20, 20, 20]))
+                          widths=[26, 14, 20, 20, 20]))
     out.append('<p class="note">' + esc(_(
         "Method: amounts are counted in the years each line applies to; the total cost of ownership is not "
         "discounted; the net present value discounts each year at its end; figures are rounded to the cent "

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QLineSeries, QStackedBarSeries,
                               QValueAxis)
-from PySide6.QtCore import QLocale, QPointF, QSize, Qt
+from PySide6.QtCore import QLocale, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsScene
 
 from companion.i18n import _, currency_symbol, current_language, translated
 from companion.pilot.business_case import COST_CATEGORIES, Result
@@ -99,12 +99,20 @@ def render_cost_png(result: Result, currency: str, language: str, width: int, he
         for axis in chart.axes():
             axis.setLabelsFont(font)
             axis.setTitleFont(font)
-    view = QChartView(chart)
-    view.resize(QSize(width, height))
+    # Laid out in a scene of the image's size: a QChartView that is never shown keeps its chart at
+    # its tiny default geometry, and the report got a thumbnail with every label elided.
+    scene = QGraphicsScene()
+    scene.addItem(chart)
+    chart.setGeometry(QRectF(0, 0, width, height))
+    if chart.layout():
+        chart.layout().activate()
     image = QImage(width, height, QImage.Format.Format_ARGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.render(painter)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    scene.render(painter, QRectF(0, 0, width, height), QRectF(0, 0, width, height))
     painter.end()
+    scene.removeItem(chart)
+    chart.deleteLater()
     return image

@@ -87,6 +87,12 @@ def years_text(years: tuple[int, ...]) -> str:
     return ", ".join(str(year) for year in ordered)
 
 
+def nowrap(text: str) -> str:
+    """Escaped, on one line: Qt's rich text would break a figure at its narrow no-break spaces
+    ("1 499 750 | 000 TZS")."""
+    return f"<span style='white-space:nowrap'>{html.escape(text)}</span>"
+
+
 def exact_number(value: Decimal | int, language: str) -> str:
     """A number as typed, in the language's style, with every decimal kept (1 234,567 8)."""
     return format_decimal(Decimal(value), locale=babel_locale(language), decimal_quantization=False)
@@ -534,11 +540,11 @@ class BusinessCaseTab(PilotTab):
              else _("not within {years} years").format(years=years)),
         ]
         text = "<table cellspacing='3'>" + "".join(
-            f"<tr><td>{html.escape(label)}</td><td align='right'><b>{html.escape(value)}</b></td></tr>"
+            f"<tr><td>{html.escape(label)}</td><td align='right'><b>{nowrap(value)}</b></td></tr>"
             for label, value in rows) + "</table>"
         if usd is not None:
-            text += "<p>" + html.escape(_("Total cost of ownership in US dollars: {amount}").format(
-                amount=bc.format_money(usd, "USD", language))) + "</p>"
+            text += "<p>" + html.escape(_("Total cost of ownership in US dollars: {amount}")).format(
+                amount=nowrap(bc.format_money(usd, "USD", language))) + "</p>"
         self.figures.setText(text)
 
         self.per_year_box.setTitle(_("Per year, in {currency}").format(currency=currency_symbol(self.currency)))
