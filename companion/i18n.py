@@ -130,6 +130,11 @@ def _babel_locale(name: str):
     return Locale.parse(name)
 
 
+def format_locale_name(language: str | None = None) -> str:
+    """"en_001" / "fr": the locale figures are written in, for Babel and for Qt's QLocale alike."""
+    return FORMAT_LOCALES[supported_language(language or _language)]
+
+
 def babel_locale(language: str | None = None):
     """The Babel locale that formats dates, numbers and money for ``language`` (default: the UI's)."""
     return _babel_locale(FORMAT_LOCALES[supported_language(language or _language)])

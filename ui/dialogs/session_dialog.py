@@ -81,7 +81,7 @@ class SessionDialog(FormDialog):
             form.addRow(_("&Module:"), self.module)
             form.addRow(self.no_module)
         else:
-            module = QLabel(f"{session.module_title} ({language_name(session.language)})")
+            module = QLabel(f"{session.module_title} ({language_name(session.language, in_sentence=True)})")
             module.setTextFormat(Qt.TextFormat.PlainText)  # a module's title is text, never markup
             form.addRow(_("Module:"), module)
         form.addRow(_("&First day:"), self.start)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QLocale, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsScene
 
-from companion.i18n import _, currency_symbol, current_language, translated
+from companion.i18n import _, currency_symbol, current_language, format_locale_name, translated
 from companion.pilot.business_case import COST_CATEGORIES, Result
 from companion.pilot.case_input import CATEGORY_LABELS
 
@@ -25,7 +25,7 @@ def build_cost_chart(result: Result, currency: str, palette: QPalette | None = N
     palette = palette or QApplication.palette()
     language = language or current_language()
     chart = QChart()
-    chart.setLocale(QLocale(language))
+    chart.setLocale(QLocale(format_locale_name(language)))
     chart.setLocalizeNumbers(True)  # axis labels grouped as the language writes numbers
     chart.setTitle(_("Cost per year ({currency})").format(currency=currency_symbol(currency, language)))
     series = QStackedBarSeries()

@@ -6,14 +6,14 @@ from __future__ import annotations
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QDateEdit, QDateTimeEdit
 
-from companion.i18n import current_language, qt_date_format
+from companion.i18n import current_language, format_locale_name, qt_date_format
 
 
 def use_medium_dates(editor: QDateTimeEdit, language: str | None = None) -> None:
     """Show ``editor``'s date in the medium format of ``language`` (default: the interface's),
     month names included. Call again when the language changes."""
     language = language or current_language()
-    locale = QLocale(language)
+    locale = QLocale(format_locale_name(language))
     editor.setLocale(locale)
     if editor.calendarWidget() is not None:
         editor.calendarWidget().setLocale(locale)
