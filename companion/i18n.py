@@ -141,10 +141,11 @@ def babel_locale(language: str | None = None):
 
 
 def format_date(value: dt.date | dt.datetime, fmt: str = "medium", language: str | None = None) -> str:
-    """"3 Dec 2026" / "3 déc. 2026" (medium), or "3 December 2026" / "3 décembre 2026" (long)."""
+    """"3 Dec 2026" / "3 déc. 2026" (medium), or "3 December 2026" / "3 décembre 2026" (long), its
+    parts joined by no-break spaces: a date never breaks across two lines."""
     from babel.dates import format_date as babel_format_date
 
-    return babel_format_date(value, format=fmt, locale=babel_locale(language))
+    return babel_format_date(value, format=fmt, locale=babel_locale(language)).replace(" ", NBSP)
 
 
 def format_datetime(value: dt.datetime, fmt: str = "medium", language: str | None = None) -> str:

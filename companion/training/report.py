@@ -23,11 +23,12 @@ import math
 import re
 from typing import Sequence
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_skeleton
 from babel.numbers import format_decimal, format_percent
 
 from companion.content.render import render_markdown
 from companion.i18n import N_, Translator, babel_locale, supported_language
+from companion.i18n import format_date as i18n_format_date
 from companion.printable import (HEADER_STYLE, LABEL_STYLE, PAGE_BREAK, TABLE, esc, facts_table, multiline, nowrap,
                                  table)
 from companion.training.importer import NOTES_HEADING
@@ -87,7 +88,7 @@ def _number(value: int | float, language: str) -> str:
 
 
 def _date(value: dt.date, language: str, fmt: str = "long") -> str:
-    return format_date(value, format=fmt, locale=babel_locale(language))
+    return i18n_format_date(value, fmt, language)
 
 
 def _day(value: dt.date, language: str) -> str:

@@ -76,11 +76,11 @@ def test_switching_language_and_locale_formatting():
         i18n.set_language("fr_CM")
         assert i18n.current_language() == "fr"
         assert i18n._("Library") == "Bibliothèque"
-        assert i18n.format_date(day) == "27 nov. 2026"
+        assert i18n.format_date(day) == "27\u00a0nov.\u00a02026"
         assert i18n.format_number(12345) == "12\u202f345"
         assert "2 guides" in i18n.ngettext("{count} guide found for “{query}”", "{count} guides found for “{query}”", 2).format(count=2, query="x")
         i18n.set_language("en")
-        assert i18n._("Library") == "Library" and i18n.format_date(day) == "27 Nov 2026"
+        assert i18n._("Library") == "Library" and i18n.format_date(day) == "27\u00a0Nov\u00a02026"
         assert i18n.format_number(12345) == "12,345"
     finally:
         i18n.set_language("en")
@@ -105,8 +105,8 @@ def test_supported_language(locale, expected):
 
 def test_dates_are_medium_and_day_first_in_both_languages_and_in_date_editors():
     day = dt.date(2026, 12, 3)
-    assert i18n.format_date(day, language="en") == "3 Dec 2026"       # not "12/3/26" nor "Dec 3, 2026"
-    assert i18n.format_date(day, language="fr") == "3 déc. 2026"
+    assert i18n.format_date(day, language="en") == "3\u00a0Dec\u00a02026"  # not "12/3/26" nor "Dec 3, 2026"
+    assert i18n.format_date(day, language="fr") == "3\u00a0déc.\u00a02026"  # never broken across two lines
     assert i18n.format_datetime(dt.datetime(2026, 12, 3, 16, 5), "medium_short", "fr") == "3 déc. 2026, 16:05"
     assert "/" not in i18n.format_datetime(dt.datetime(2026, 12, 3, 16, 5), "medium_short", "en")
     # The editors' Qt format comes from the same Babel pattern ("d MMM y").

@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 import pytest
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_skeleton
 from pypdf import PdfReader
 
 from companion import i18n
@@ -228,7 +228,7 @@ def test_printouts_follow_the_session_language_not_the_app(store):
     french = Training(store, "fr")
     assert i18n.current_language() == "en"
     document = certificates_html(french.session, french.participants)
-    assert format_date(dt.date(2026, 12, 8), "long", locale="fr") in document  # "8 décembre 2026"
+    assert i18n.format_date(dt.date(2026, 12, 8), "long", "fr") in document  # "8 décembre 2026", on one line
     sheet = attendance_sheet_html(french.session, french.participants)
     assert format_skeleton("MMMEd", dt.date(2026, 12, 7), locale="fr") in plain_html(sheet)  # "lun. 7 déc."
     report = plain_html(session_report_html(french.session, french.participants, french.summary))
