@@ -8,7 +8,7 @@ line (no Qt) and the window need them. No HTTP here: codes in, sentences out.
 
 from __future__ import annotations
 
-from companion.i18n import N_, _, translated
+from companion.i18n import N_, translated
 
 # code -> (what happened, what to do)
 _PROBLEMS: dict[str, tuple[str, str]] = {

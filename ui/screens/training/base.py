@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QPushButton
 
-from companion.i18n import N_, _, translated
+from companion.i18n import N_, translated
 from companion.i18n import language_name as i18n_language_name
 from companion.library import Library
 from companion.training.store import TrainingError, TrainingStore

@@ -32,7 +32,6 @@ from companion.i18n import _, translated
 from companion.pilot.checklist_view import ANY, NOT_DONE
 from companion.pilot.store import STATUSES
 from ui.icons import icon
-from ui.widgets.dates import use_medium_dates
 from ui.screens.pilot.checklist.common import (
     COLUMN_DUE,
     COLUMN_EVIDENCE,
@@ -45,6 +44,7 @@ from ui.screens.pilot.checklist.common import (
     STATUS_LABELS,
     FocusOut,
 )
+from ui.widgets.dates import use_medium_dates
 
 
 class ChecklistLayout:
