@@ -158,3 +158,20 @@ def test_language_names_in_french_sentences_are_french():
     assert i18n.language_name("fr", "fr") == "Français" and i18n.language_name("en", "fr") == "Anglais"
     assert i18n.language_name("fr", "fr", in_sentence=True) == "français"
     assert i18n.language_name("fr", "en", in_sentence=True) == "French"
+
+
+def test_money_and_dates_are_formatted_only_through_i18n():
+    """One way to show a currency and a date: Babel's money and date functions are called in
+    companion/i18n.py and nowhere else (a second way once wrote XAF in labels and FCFA in cells)."""
+    import ast
+
+    owners = {"format_currency", "get_currency_precision", "get_currency_symbol", "format_date", "format_datetime"}
+    found = []
+    for package in ("companion", "ui", "sync"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if path == ROOT / "companion" / "i18n.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("babel"):
+                    found += [f"{path.relative_to(ROOT)}: {a.name}" for a in node.names if a.name in owners]
+    assert found == []
