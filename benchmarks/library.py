@@ -136,22 +136,24 @@ def cold_start(paths: Paths, runs: int = 5) -> tuple[list[float], list[float], l
     return app_times, baseline_times, app_cpu, baseline_cpu
 
 
-def search_latency(paths: Paths, rounds: int = 25) -> list[float]:
+def search_latency(paths: Paths, rounds: int = 25) -> tuple[list[float], list[float]]:
+    """Milliseconds per query, wall-clock and CPU (the CPU time shows what waiting for a busy core adds)."""
     data = open_data(paths)
     library = data.library
-    timings = []
+    timings, cpu = [], []
     for query in SEARCHES:  # warm the page cache as a user's session would
         library.search(query)
     for _ in range(rounds):
         for query in SEARCHES:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             library.search(query, language="fr" if len(query) % 2 else None)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
     data.close()
-    return timings
+    return timings, cpu
 
 
-def idle_memory_and_open_times(paths: Paths) -> tuple[float, list[float], int, list[float]]:
+def idle_memory_and_open_times(paths: Paths) -> tuple[float, list[float], int, list[float], list[float]]:
     """Run in a child process so the memory figure is the app's alone."""
     code = f"""
 import os, time, json, psutil
@@ -166,13 +168,14 @@ end = time.time() + 2
 while time.time() < end:
     app.processEvents()
 rss = psutil.Process().memory_info().rss
-opens = []
+opens, opens_cpu = [], []
 for _ in range(15):
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     running.window.open_guide({BIG_GUIDE!r}, 'en')
     running.window.reader.browser.document().size()  # finish the layout
     app.processEvents()
     opens.append((time.perf_counter() - started) * 1000)
+    opens_cpu.append((time.process_time() - cpu_started) * 1000)
     running.window.go_back()
 screen = []
 for query in {SEARCHES!r}:
@@ -182,28 +185,30 @@ for query in {SEARCHES!r}:
     running.window.search_screen.results.viewport().repaint()
     app.processEvents()
     screen.append((time.perf_counter() - started) * 1000)
-print(json.dumps({{"rss": rss, "opens": opens, "words": running.window.reader.view.word_count, "screen": screen}}))
+print(json.dumps({{"rss": rss, "opens": opens, "opens_cpu": opens_cpu, "words": running.window.reader.view.word_count,
+                  "screen": screen}}))
 """
     import json
 
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     figures = json.loads(result.stdout.strip().splitlines()[-1])
-    return figures["rss"] / 2**20, figures["opens"], figures["words"], figures["screen"]
+    return figures["rss"] / 2**20, figures["opens"], figures["words"], figures["screen"], figures["opens_cpu"]
 
 
 def measure_round(paths: Paths) -> dict[str, float]:
     """One round of every figure, times in seconds, with the bare-window baseline and the load."""
     load_before = os.getloadavg()[0]
     starts, baselines, start_cpu, baseline_cpu = cold_start(paths)
-    searches = search_latency(paths)
-    rss, opens, words, on_screen = idle_memory_and_open_times(paths)
+    searches, search_cpu = search_latency(paths)
+    rss, opens, words, on_screen, opens_cpu = idle_memory_and_open_times(paths)
     return {
         "load_before": load_before, "load_after": os.getloadavg()[0],
         "bare": statistics.median(baselines), "bare_cpu": statistics.median(baseline_cpu),
         "start": statistics.median(starts), "start_max": max(starts), "start_cpu": statistics.median(start_cpu),
         "search_p50": percentile(searches, .5) / 1000, "search_p95": percentile(searches, .95) / 1000,
+        "search_cpu_p95": percentile(search_cpu, .95) / 1000,
         "screen_p50": percentile(on_screen, .5) / 1000, "screen_p95": percentile(on_screen, .95) / 1000,
-        "open": statistics.median(opens) / 1000, "open_p95": percentile(opens, .95) / 1000,
+        "open": statistics.median(opens) / 1000, "open_cpu": statistics.median(opens_cpu) / 1000, "open_p95": percentile(opens, .95) / 1000,
         "words": words, "rss": rss,
     }
 
@@ -222,11 +227,13 @@ def report(figures: dict[str, float], guides: int, title: str) -> None:
     print(f"  cold start to usable main window: median {figures['start']:.3f} s ({ratio(figures['start'])}), "
           f"max {figures['start_max']:.3f} s   [<= 3 x bare window; <= 0.8 s]{cpu}")
     print(f"  core search ({len(SEARCHES) * 25} queries): p50 {figures['search_p50'] * 1000:.2f} ms, "
-          f"p95 {figures['search_p95'] * 1000:.2f} ms ({ratio(figures['search_p95'])})   [p95 <= 10 ms]")
+          f"p95 {figures['search_p95'] * 1000:.2f} ms ({ratio(figures['search_p95'])})   [p95 <= 10 ms]   "
+          f"(CPU p95 {figures['search_cpu_p95'] * 1000:.2f} ms)")
     print(f"  search results on screen after typing stops: p50 {figures['screen_p50'] * 1000:.1f} ms, "
           f"p95 {figures['screen_p95'] * 1000:.1f} ms ({ratio(figures['screen_p95'])})   [<= 50 ms]")
     print(f"  open a {figures['words']:,.0f}-word guide: median {figures['open'] * 1000:.1f} ms "
-          f"({ratio(figures['open'])}), p95 {figures['open_p95'] * 1000:.1f} ms   [<= 50 ms]")
+          f"({ratio(figures['open'])}), p95 {figures['open_p95'] * 1000:.1f} ms   [<= 50 ms]   "
+          f"(CPU median {figures['open_cpu'] * 1000:.1f} ms)")
     print(f"  resident memory, idle: {figures['rss']:.0f} MB   [<= 200 MB]")
 
 
