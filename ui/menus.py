@@ -85,7 +85,7 @@ class MainMenus(QObject):
             self.theme_group.addAction(action)
             self.theme_menu.addAction(action)
             self.theme_actions[theme] = action
-        looks.theme_changed.connect(lambda theme: self.theme_actions[theme].setChecked(True))
+        looks.theme_changed.connect(self._theme_changed)
         self.view_menu.addMenu(self.theme_menu)
 
         # Help
@@ -116,6 +116,9 @@ class MainMenus(QObject):
         action.triggered.connect(lambda _checked=False: slot())
         self.window.addAction(action)  # its keys work whether or not the menu bar is shown
         return action
+
+    def _theme_changed(self, theme: str) -> None:
+        self.theme_actions[theme].setChecked(True)
 
     def retranslate(self) -> None:
         self.file_menu.setTitle(_("&File"))
