@@ -280,6 +280,7 @@ class BundleDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Bundle files"))
+        self.tabs.setAccessibleName(_("Bundle files"))
         self.tabs.setTabText(0, _("Export"))
         self.tabs.setTabText(1, _("Import"))
         self.export_intro.setText(_("A bundle file carries a workspace, or one pilot project, to a laptop or a server "
