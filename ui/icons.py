@@ -63,8 +63,13 @@ def _icon(name: str, variant: str) -> QIcon:
     return QIcon(str(ICON_DIR / f"{name}-{variant}.png"))
 
 
-def _variant(name: str, mode: QIcon.Mode = QIcon.Mode.Normal) -> QIcon:
-    if mode == QIcon.Mode.Selected:  # drawn on the selection colour (yellow in high contrast)
+# True when checked buttons are drawn on the selection colour (the high-contrast theme, ui/theme.py).
+checked_on_highlight = False
+
+
+def _variant(name: str, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off) -> QIcon:
+    on_highlight = mode == QIcon.Mode.Selected or (checked_on_highlight and state == QIcon.State.On)
+    if on_highlight:  # drawn on the selection colour (yellow in high contrast)
         dark = QApplication.palette().color(QPalette.ColorRole.Highlight).lightness() < 128
     else:
         dark = _dark_palette()
@@ -79,13 +84,13 @@ class _ThemedIconEngine(QIconEngine):
         self._name = name
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        _variant(self._name, mode).paint(painter, rect, Qt.AlignmentFlag.AlignCenter, mode, state)
+        _variant(self._name, mode, state).paint(painter, rect, Qt.AlignmentFlag.AlignCenter, mode, state)
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
-        return _variant(self._name, mode).pixmap(size, mode, state)
+        return _variant(self._name, mode, state).pixmap(size, mode, state)
 
     def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
-        return _variant(self._name, mode).pixmap(size, scale, mode, state)
+        return _variant(self._name, mode, state).pixmap(size, scale, mode, state)
 
     def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
         return _variant(self._name).actualSize(size, mode, state)

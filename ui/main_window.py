@@ -169,6 +169,9 @@ class MainWindow(QMainWindow):
         from ui.menus import MainMenus
 
         self.menus = MainMenus(self)
+        from ui.theme import appearance
+
+        appearance().zoom_changed.connect(self._fit_navigation)
 
         self._mark_language(current_language())
         self.retranslate()
@@ -334,6 +337,7 @@ class MainWindow(QMainWindow):
             item = self.navigation.item(row)
             item.setText(labels[key])
             item.setToolTip(labels[key])
+        self._fit_navigation()
         self.navigation.setAccessibleName(_("Sections"))
         self.back_button.setToolTip(_("Back (Alt+Left)"))
         self.back_button.setAccessibleName(_("Back"))
@@ -349,6 +353,15 @@ class MainWindow(QMainWindow):
             button.setToolTip(names[code])
         self.import_progress.setAccessibleName(_("Preparing the library"))
         self.menus.retranslate()
+
+    def _fit_navigation(self, _zoom: int = 0) -> None:
+        """The navigation column grows with larger text (View > Larger text), never below 190 px."""
+        metrics = self.navigation.fontMetrics()
+        widest = max(metrics.horizontalAdvance(self.navigation.item(row).text()) for row in range(self.navigation.count()))
+        width = max(190, widest + self.navigation.iconSize().width() + 48)
+        self.navigation.setFixedWidth(width)
+        for row in range(self.navigation.count()):
+            self.navigation.item(row).setSizeHint(QSize(width - 10, max(40, metrics.height() + 18)))
 
     # --- navigation -------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ HIGH_CONTRAST_STYLE = """
 QPushButton, QToolButton, QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QDateEdit, QAbstractItemView,
 QTextEdit, QPlainTextEdit, QTabBar::tab, QCheckBox::indicator, QRadioButton::indicator { border: 1px solid #ffffff; }
 QPushButton, QToolButton { padding: 3px 8px; }
+QTabBar::tab { padding: 4px 12px; margin-right: 2px; }
 QPushButton:focus, QToolButton:focus, QLineEdit:focus, QComboBox:focus, QAbstractItemView:focus, QTextEdit:focus,
 QPlainTextEdit:focus, QTabBar::tab:focus, QSpinBox:focus, QDoubleSpinBox:focus, QDateEdit:focus { border: 2px solid #ffff00; }
 QPushButton:checked, QToolButton:checked, QTabBar::tab:selected { background: #ffff00; color: #000000; }
@@ -158,6 +159,9 @@ class Appearance(QObject):
         self.theme_changed.emit(theme)
 
     def _apply_theme(self) -> None:
+        from ui import icons
+
+        icons.checked_on_highlight = self._theme == HIGH_CONTRAST  # see HIGH_CONTRAST_STYLE
         hints = QGuiApplication.styleHints()
         if self._theme == SYSTEM:
             hints.unsetColorScheme()

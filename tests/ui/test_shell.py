@@ -171,7 +171,7 @@ def test_the_shortcuts_dialog_lists_every_key_the_window_answers_to(launch, qtbo
                     (window.menus._shortcuts is not None and window.menus._shortcuts.isVisible()))
     dialog = window.menus._shortcuts
     listed = [(group, command, keys) for group, entries in dialog.rows() for command, keys in entries]
-    all_keys = " · ".join(keys for _group, _command, keys in listed)
+    all_keys = " | ".join(keys for _group, _command, keys in listed)
     defined = [sequence for shortcut in window.findChildren(QShortcut) for sequence in [shortcut.key()]]
     defined += [sequence for action in window.findChildren(QAction) for sequence in action.shortcuts()]
     assert defined

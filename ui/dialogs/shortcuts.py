@@ -42,7 +42,7 @@ _FIXED_LABELS = {"undoAction": N_("Undo"), "redoAction": N_("Redo")}  # their te
 
 
 def keys_text(sequences) -> str:
-    return "  ·  ".join(QKeySequence(sequence).toString(QKeySequence.SequenceFormat.NativeText) for sequence in sequences)
+    return " · ".join(QKeySequence(sequence).toString(QKeySequence.SequenceFormat.NativeText) for sequence in sequences)
 
 
 def _label(action: QAction) -> str:
