@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         self.menus = MainMenus(self)
         from ui.theme import appearance
 
-        appearance().zoom_changed.connect(self._fit_navigation)
+        appearance().zoom_changed.connect(self._zoom_changed)
 
         self._mark_language(current_language())
         self.retranslate()
@@ -354,7 +354,10 @@ class MainWindow(QMainWindow):
         self.import_progress.setAccessibleName(_("Preparing the library"))
         self.menus.retranslate()
 
-    def _fit_navigation(self, _zoom: int = 0) -> None:
+    def _zoom_changed(self, _zoom: int) -> None:
+        QTimer.singleShot(0, self, self._fit_navigation)  # later: the new size reaches each widget through events
+
+    def _fit_navigation(self) -> None:
         """The navigation column grows with larger text (View > Larger text), never below 190 px."""
         metrics = self.navigation.fontMetrics()
         widest = max(metrics.horizontalAdvance(self.navigation.item(row).text()) for row in range(self.navigation.count()))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from companion.i18n import N_
 from ui import preferences
 
-ZOOM_STEPS = (70, 80, 90, 100, 110, 120, 135, 150, 175, 200)  # per cent of the system's text size
+ZOOM_STEPS = (70, 80, 90, 100, 110, 120, 135, 150, 175)  # per cent of the system's text size
 ZOOM_KEY = "appearance/zoom"
 THEME_KEY = "appearance/theme"
 
