@@ -14,9 +14,6 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QTableVi
 from tests.ui.test_accessibility_and_fit import visit_every_screen
 
 MAX_TAB_STOPS = 400
-# Lists, tables and trees are one Tab stop: their rows and cells are reached with the arrows and named
-# by their text, so the walk names the view and not each cell.
-ITEM_CONTAINERS = {QAccessible.Role.List, QAccessible.Role.Table, QAccessible.Role.Tree, QAccessible.Role.Client}
 
 
 def unnamed_focusable(root: QWidget) -> list[str]:
@@ -36,7 +33,7 @@ def unnamed_focusable(root: QWidget) -> list[str]:
                 name = widget.objectName() if widget is not None else ""
                 found.append(f"{path}/{role.name}({type(interface.object()).__name__} {name!r})")
         if isinstance(interface.object(), QAbstractItemView):
-            return  # see ITEM_CONTAINERS
+            return  # one Tab stop, named as a whole: its rows and cells are read by their text
         for index in range(interface.childCount()):
             child = interface.child(index)
             walk(child, f"{path}/{role.name}", depth + 1)
