@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QVBoxLayout)
 
 from companion.i18n import _, current_language
 from companion.pilot.business_case import CURRENCIES, validate_usd_rate
 from companion.pilot.store import ProjectInfo
+from ui.widgets.date_field import DateField
 
 # Countries where openIMIS runs (CONTENT-FACTS); the field accepts any other name too.
 COUNTRIES = ("Cameroon", "Chad", "DR Congo", "Gambia", "Mauritania", "Nepal", "Niger", "Tanzania")
@@ -43,9 +44,8 @@ class ProjectDialog(QDialog):
         self.usd_rate.setObjectName("projectUsdRate")
         self.usd_rate.setAccessibleName(_("Exchange rate: units of the currency per US dollar"))
         self.usd_rate.setPlaceholderText(_("for example 600"))
-        self.start = QDateEdit()
+        self.start = DateField()
         self.start.setObjectName("projectStart")
-        self.start.setCalendarPopup(True)
         self.start.setDate(QDate(project.start_date) if project and project.start_date else QDate.currentDate())
         self.start.setAccessibleName(_("Start date"))
         self.team = QPlainTextEdit("\n".join(project.team) if project else "")
