@@ -59,7 +59,7 @@ def fitted_label(name: str, score: float | None, font: QFont, width: int | None)
     if not width:
         return label
     metrics = QFontMetrics(font)
-    budget = int(width * 0.3)
+    budget = int(width * 0.36)
     if metrics.horizontalAdvance(label) <= budget:
         return label
     suffix = label[len(name):]

@@ -509,6 +509,12 @@ class BusinessCaseTab(PilotTab):
         table.clear()
         table.setColumnCount(len(headers))
         table.setHorizontalHeaderLabels(headers)
+        for column, text in enumerate(headers):
+            table.horizontalHeaderItem(column).setToolTip(text)  # whole, when the header is cut
+        # A long header ("Cost per insuree per year") wraps onto two lines, never cut at both ends.
+        header = table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(int(Qt.TextFlag.TextWordWrap)))
+        header.setMinimumHeight(2 * header.fontMetrics().lineSpacing() + 8)
         table.setRowCount(len(rows))
         for row, values in enumerate(rows):
             for column, value in enumerate(values):
@@ -517,7 +523,8 @@ class BusinessCaseTab(PilotTab):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        height = table.horizontalHeader().sizeHint().height() + ROW_HEIGHT * max(min(len(rows), visible_rows), 1) + 4
+        header_height = max(table.horizontalHeader().sizeHint().height(), table.horizontalHeader().minimumHeight())
+        height = header_height + ROW_HEIGHT * max(min(len(rows), visible_rows), 1) + 4
         table.setFixedHeight(height)
         table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if len(rows) > visible_rows
                                          else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

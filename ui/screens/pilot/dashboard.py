@@ -103,13 +103,15 @@ class DashboardTab(PilotTab):
         self.chart = ReadinessChart()
         self.chart.setObjectName("dashboardReadinessChart")
         self.chart.setMinimumHeight(240)
+        self.chart.setMaximumHeight(320)  # ten bars read well at this height; the overdue list stays near
         self.feasibility_label = QLabel()
         self.feasibility_label.setObjectName("dashboardReadiness")
         self.feasibility_label.setWordWrap(True)
         self.feasibility_label.setTextFormat(Qt.TextFormat.PlainText)  # user text: never markup
         feasibility_layout = QVBoxLayout(self.feasibility_box)
         feasibility_layout.addWidget(self.feasibility_label)
-        feasibility_layout.addWidget(self.chart, 1)
+        feasibility_layout.addWidget(self.chart)
+        feasibility_layout.addStretch(1)
         self.checklist_box = QGroupBox()
         self.checklist_box.setObjectName("dashboardChecklist")
         self.checklist_layout = QGridLayout(self.checklist_box)
@@ -153,13 +155,14 @@ class DashboardTab(PilotTab):
         grid = QGridLayout(content)
         grid.setSpacing(10)
         grid.addLayout(self.cards_grid, 0, 0, 1, 2)
-        grid.addWidget(self.feasibility_box, 1, 0)
+        # The chart at the left; the progress and what is late beside it; the money below.
+        grid.addWidget(self.feasibility_box, 1, 0, 2, 1)
         grid.addWidget(self.checklist_box, 1, 1)
-        grid.addWidget(self.overdue_box, 2, 0)
-        grid.addWidget(self.case_box, 2, 1)
-        grid.setColumnStretch(0, 5)
-        grid.setColumnStretch(1, 4)
-        grid.setRowStretch(3, 1)
+        grid.addWidget(self.overdue_box, 2, 1)
+        grid.addWidget(self.case_box, 3, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(4, 1)
         self.scroll = QScrollArea()
         self.scroll.setObjectName("dashboardScroll")
         self.scroll.setWidgetResizable(True)
@@ -304,8 +307,9 @@ class DashboardTab(PilotTab):
                 count=format_number(len(late) - MAX_OVERDUE_SHOWN)))
             self.overdue_list.addItem(more)
         self.overdue_list.setVisible(bool(late))
-        rows = min(max(len(late), 1), 6)
-        self.overdue_list.setFixedHeight(self.overdue_list.sizeHintForRow(0) * rows + 6 if late else 0)
+        # Room for up to four entries of two lines each; more scroll.
+        line = self.overdue_list.fontMetrics().lineSpacing()
+        self.overdue_list.setMinimumHeight(min(len(late), 4) * (2 * line + 8) + 6 if late else 0)
 
     def _open_overdue(self, entry: QListWidgetItem) -> None:
         if entry.data(ITEM_ROLE):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QStyleOptionViewItem
 
 from companion.i18n import N_, _, format_number, ngettext
@@ -51,6 +51,20 @@ class SectionDelegate(QStyledItemDelegate):
     progress bar "2 / 5": the title keeps the room the item columns would take from it."""
 
     BAR_WIDTH = 110
+    CHECK_AND_ICON = 28  # the tick box before an item's name
+
+    def sizeHint(self, option, index):
+        """An item's name wraps onto more lines in a narrow column: its row is as tall as the text."""
+        hint = super().sizeHint(option, index)
+        view = option.widget
+        if index.column() != 0 or index.data(PROGRESS_ROLE) is not None or view is None or not view.wordWrap():
+            return hint
+        depth = 1 if index.parent().isValid() else 0
+        width = view.columnWidth(0) - view.indentation() * (depth + 1) - self.CHECK_AND_ICON
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        height = view.fontMetrics().boundingRect(QRect(0, 0, max(width, 40), 10_000),
+                                                 int(Qt.TextFlag.TextWordWrap), text).height() + 6
+        return hint.expandedTo(QSize(hint.width(), height))
 
     def paint(self, painter, option, index) -> None:
         progress = index.data(PROGRESS_ROLE)

@@ -142,19 +142,22 @@ class ChecklistLayout:
         self.tree.setColumnCount(5)
         self.tree.setRootIsDecorated(True)
         self.tree.setIndentation(14)
-        self.tree.setUniformRowHeights(True)
+        # A long name wraps onto a second line in a narrow window, rather than ending in "…".
+        self.tree.setUniformRowHeights(False)
+        self.tree.setWordWrap(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setTabKeyNavigation(False)  # Tab leaves the list; arrows move inside it
         self.tree.setItemDelegate(SectionDelegate(self.tree))
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COLUMN_TITLE, QHeaderView.ResizeMode.Stretch)
         for column in (COLUMN_STATUS, COLUMN_OWNER, COLUMN_DUE, COLUMN_EVIDENCE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(32)
+        # Row heights follow the width of the names' column (they wrap).
+        header.sectionResized.connect(lambda column, _old, _new: column == COLUMN_TITLE and self.tree.doItemsLayout())
         self.tree.currentItemChanged.connect(lambda current, _previous: self._current_changed(current))
         self.tree.itemChanged.connect(self._item_ticked)
         self.tree.itemActivated.connect(self._item_activated)
@@ -330,7 +333,7 @@ class ChecklistLayout:
         self.splitter.addWidget(detail_scroll)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([620, 380])
+        self.splitter.setSizes([650, 350])
         self.splitter.splitterMoved.connect(lambda *_args: self._fit_columns())
         detail_scroll.setMinimumWidth(270)
         list_side.setMinimumWidth(380)
@@ -351,10 +354,10 @@ class ChecklistLayout:
         status = max(metrics.horizontalAdvance(_(label)) for label in STATUS_LABELS.values()) + 18
         status = max(status, metrics.horizontalAdvance(self.tree.headerItem().text(COLUMN_STATUS)) + 18)
         due = max(metrics.horizontalAdvance(format_date(dt.date(2026, 12, 29))),
-                  metrics.horizontalAdvance(self.tree.headerItem().text(COLUMN_DUE))) + 40
+                  metrics.horizontalAdvance(self.tree.headerItem().text(COLUMN_DUE))) + 32
         owners_shown = [self.tree.headerItem().text(COLUMN_OWNER)] + [item.owner for item in self._items.values()]
         owner = min(max(metrics.horizontalAdvance(name) for name in owners_shown) + 18, 150)
-        evidence = 40
+        evidence = 32
         widths = {COLUMN_STATUS: status, COLUMN_OWNER: owner, COLUMN_DUE: due, COLUMN_EVIDENCE: evidence}
         room = self.tree.viewport().width() - status - due - evidence
         hide_owner = room - owner < 220
