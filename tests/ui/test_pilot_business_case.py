@@ -190,11 +190,14 @@ def test_the_dashboard_follows_ctrl_z_of_a_business_case_edit(launch, qtbot):
     window.project_screen.tabs.setCurrentWidget(dashboard)
     with_cost = plain(dashboard.case_label.text())
     assert "FCFA5,000" in with_cost  # 1,000 a year for 5 years
+    assert "FCFA5,000" in plain(dashboard.cost_card.value_text())  # the Total cost card too
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # on the dashboard itself
     qtbot.waitUntil(lambda: plain(dashboard.case_label.text()) != with_cost)
     assert "FCFA5,000" not in plain(dashboard.case_label.text())
+    assert "FCFA5,000" not in plain(dashboard.cost_card.value_text())
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: "FCFA5,000" in plain(dashboard.case_label.text()))
+    assert "FCFA5,000" in plain(dashboard.cost_card.value_text())
 
 
 def test_undo_of_a_value_another_laptop_changed_since_says_so_and_keeps_it(launch, qtbot):

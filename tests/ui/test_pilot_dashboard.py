@@ -158,3 +158,49 @@ def test_a_score_is_one_choice_of_six_made_with_the_arrow_keys(launch, qtbot, la
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: not isinstance(QApplication.focusWidget(), QRadioButton))
     assert QApplication.focusWidget() is editor.evidence
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_business_case_reads_at_1024x768(launch, qtbot, language):
+    window = launch(language, size=(1024, 768)).window
+    project_id = window.pilot.create_project("Pilote", currency="XOF", usd_rate="600", language=language)
+    window.open_project(project_id)
+    screen = window.project_screen
+    tab = screen.page(BusinessCaseTab)
+    screen.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.costs.rowCount() > 5)
+    # Descriptions are read, not guessed: 260 px at least (the table scrolls sideways if need be).
+    qtbot.waitUntil(lambda: tab.cost_table.columnWidth(2) >= 260)
+    assert not tab.scroll.horizontalScrollBar().isVisible()  # the page itself never scrolls sideways
+    # Every amount of the key figures is kept on one line: never "359 940 / 000 FCFA".
+    tco = format_money(case_result(window.pilot, project_id).tco, "XOF", language)
+    assert f"white-space:nowrap'><b>{html.escape(tco)}</b>" in tab.figures.text()
+    # A cut-off cell shows its whole text as a tooltip.
+    index = tab.costs.index(0, 2)
+    assert tab.costs.data(index, Qt.ItemDataRole.ToolTipRole) == tab.costs.rows[0].description
+    # The project's details take the width of the screen, beside no row of buttons.
+    assert screen.details.width() >= screen.width() - 40
+    assert screen.title.isVisible() and screen.export_bar.button.isVisible()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_focus_stop_of_every_pilot_tab_is_named(launch, qtbot, language):
+    """What a screen reader meets with Tab on each tab of a project: a name at every stop (scroll
+    areas and tables included), and no table that keeps Tab for its cells."""
+    from PySide6.QtWidgets import QAbstractItemView, QWidget
+
+    window = launch(language, size=(1024, 768)).window
+    project_id, _checklist_id, _late = project_with_a_late_item(window, language)
+    window.open_project(project_id)
+    screen = window.project_screen
+    for page in screen.pages:
+        screen.tabs.setCurrentWidget(page)
+        qtbot.waitUntil(page.isVisible)
+        stops = [w for w in page.findChildren(QWidget) if w.isVisible() and w.isEnabled()
+                 and w.focusPolicy() & Qt.FocusPolicy.TabFocus and not w.objectName().startswith("qt_")
+                 and not isinstance(w.parentWidget(), QAbstractItemView)]  # an open cell editor is its table's
+        assert stops, type(page).__name__
+        unnamed = [f"{type(w).__name__} {w.objectName()}" for w in stops if not w.accessibleName()]
+        assert unnamed == [], type(page).__name__
+        trapping = [w.objectName() for w in stops if isinstance(w, QAbstractItemView) and w.tabKeyNavigation()]
+        assert trapping == [], type(page).__name__

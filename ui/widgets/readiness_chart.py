@@ -15,7 +15,7 @@ from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QHo
                               QValueAxis)
 from PySide6.QtCore import QEvent, QMargins, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QGraphicsScene, QSizePolicy
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QSizePolicy, QWidget
 
 from companion.i18n import _, format_number
 from companion.pilot.feasibility import READY_FROM, Readiness
@@ -178,6 +178,8 @@ class ReadinessChart(QChartView):
         self.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Base))
         if old is not None:
             old.deleteLater()
+        for child in self.findChildren(QWidget):  # the view's inner widgets: no Tab stop without a name
+            child.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
