@@ -16,6 +16,7 @@ from ui.screens.pilot.business_case import BusinessCaseTab
 from ui.screens.pilot.checklist import ChecklistTab
 from ui.screens.pilot.dashboard import DashboardTab
 from ui.screens.pilot.feasibility import FeasibilityTab
+from ui.sharing import SharePlace
 from ui.undo import save_edit
 from ui.changes import PILOT_TYPES
 
@@ -43,6 +44,7 @@ class ProjectScreen(Screen):
         self.details.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.details.setObjectName("projectDetails")
         self.details.setWordWrap(True)
+        self.share_place = SharePlace(context.sharing)
         self.edit_button = QPushButton()
         self.edit_button.setObjectName("editProjectButton")
         self.edit_button.clicked.connect(self.edit_details)
@@ -69,7 +71,11 @@ class ProjectScreen(Screen):
         self.tabs.currentChanged.connect(lambda _i: self._refresh_current())
         layout = QVBoxLayout(self)
         layout.addLayout(header)
-        layout.addWidget(self.details)
+        # The details, and where the project lives (this laptop or a team), on one line below.
+        place = QHBoxLayout()
+        place.addWidget(self.details, 1)
+        place.addWidget(self.share_place, 0)
+        layout.addLayout(place)
         layout.addWidget(self.tabs, 1)
         self.retranslate()
 
@@ -109,6 +115,7 @@ class ProjectScreen(Screen):
         if project.team:
             parts.append(_("team: {names}").format(names=", ".join(project.team)))
         self.details.setText(" · ".join(parts))
+        self.share_place.show_record(project.id, project.workspace, project.name)
         self._refresh_current()
 
     def open_item(self, checklist_id: str, item_id: str) -> None:
