@@ -9,7 +9,7 @@ import html
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QRadioButton
+from PySide6.QtWidgets import QApplication, QRadioButton
 
 from companion.i18n import _, format_date
 from companion.pilot.business_case import format_money
@@ -169,8 +169,9 @@ def test_the_business_case_reads_at_1024x768(launch, qtbot, language):
     tab = screen.page(BusinessCaseTab)
     screen.tabs.setCurrentWidget(tab)
     qtbot.waitUntil(lambda: tab.costs.rowCount() > 5)
-    # Descriptions are read, not guessed: 260 px at least (the table scrolls sideways if need be).
-    qtbot.waitUntil(lambda: tab.cost_table.columnWidth(2) >= 260)
+    # Descriptions are read, not guessed (180 px at least, it was 80), and every column is in view.
+    qtbot.waitUntil(lambda: tab.cost_table.columnWidth(2) >= 180)
+    assert not tab.cost_table.horizontalScrollBar().isVisible()
     assert not tab.scroll.horizontalScrollBar().isVisible()  # the page itself never scrolls sideways
     # Every amount of the key figures is kept on one line: never "359 940 / 000 FCFA".
     tco = format_money(case_result(window.pilot, project_id).tco, "XOF", language)

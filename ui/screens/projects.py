@@ -6,8 +6,8 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from ui.undo import EditStack
-from PySide6.QtWidgets import (QCheckBox, QDialog, QFrame, QHBoxLayout, QLabel, QListWidgetItem, QMessageBox, QPushButton,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QFrame, QHBoxLayout, QLabel, QListWidgetItem, QMessageBox,
+                               QPushButton, QVBoxLayout)
 
 from companion.i18n import _, current_language, format_date
 from companion.pilot.store import PilotStore

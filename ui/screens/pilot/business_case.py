@@ -16,7 +16,7 @@ from babel.numbers import format_decimal, get_currency_precision
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QScrollArea, QSizePolicy, QSpinBox,
+                               QLineEdit, QMessageBox, QPushButton, QScrollArea, QSizePolicy, QSpinBox, QStyle,
                                QStyledItemDelegate, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from companion.i18n import _, current_language
@@ -30,7 +30,7 @@ from ui.widgets.cost_chart import build_cost_chart, cost_chart_view
 CATEGORY, KIND, DESCRIPTION, UNIT_COST, QUANTITY, YEARS, AMOUNT = range(7)
 
 ROW_HEIGHT = 28
-DESCRIPTION_MIN = 260  # px: a description is read, not guessed
+DESCRIPTION_MIN = 180  # px: a description is read, not guessed (its whole text is in the tooltip)
 
 
 def error_message(key: str) -> str:
@@ -493,11 +493,14 @@ class BusinessCaseTab(PilotTab):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.resizeColumnsToContents()
-        for column, minimum in ((CATEGORY, 110), (KIND, 80), (UNIT_COST, 90), (QUANTITY, 70), (YEARS, 55),
-                                (AMOUNT, 110)):
-            table.setColumnWidth(column, min(max(table.columnWidth(column), minimum), 220))
+        # Each column within its limits: a long category is cut (tooltip), the amounts never are.
+        for column, minimum, maximum in ((CATEGORY, 100, 150), (KIND, 75, 110), (UNIT_COST, 85, 150),
+                                         (QUANTITY, 60, 100), (YEARS, 50, 80), (AMOUNT, 100, 170)):
+            table.setColumnWidth(column, min(max(table.columnWidth(column), minimum), maximum))
         others = sum(table.columnWidth(c) for c in range(table.model().columnCount()) if c != DESCRIPTION)
-        room = table.viewport().width() - others
+        # Room for the vertical scroll bar is kept, whether it shows yet or not (it may come with the rows).
+        scroll_bar = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, table)
+        room = table.contentsRect().width() - scroll_bar - 2 - others
         table.setColumnWidth(DESCRIPTION, max(room, DESCRIPTION_MIN))
 
     def resizeEvent(self, event) -> None:

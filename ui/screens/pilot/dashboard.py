@@ -10,7 +10,7 @@ import html
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QPalette
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QGroupBox, QLabel, QListWidget,
                                QListWidgetItem, QProgressBar, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
 
@@ -160,8 +160,8 @@ class DashboardTab(PilotTab):
         grid.addWidget(self.checklist_box, 1, 1)
         grid.addWidget(self.overdue_box, 2, 1)
         grid.addWidget(self.case_box, 3, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(0, 3)  # the chart's dimension names need the room
+        grid.setColumnStretch(1, 2)
         grid.setRowStretch(4, 1)
         self.scroll = QScrollArea()
         self.scroll.setObjectName("dashboardScroll")

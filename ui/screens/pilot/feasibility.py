@@ -13,8 +13,8 @@ import html
 from PySide6.QtCore import QEvent, QLocale, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette, QValidator
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QDoubleSpinBox, QFrame, QGridLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QRadioButton, QScrollArea, QSizePolicy,
-                               QSplitter, QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QRadioButton, QScrollArea,
+                               QSizePolicy, QSplitter, QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
 from companion.i18n import _, current_language, format_number
