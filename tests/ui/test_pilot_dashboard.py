@@ -169,8 +169,8 @@ def test_the_business_case_reads_at_1024x768(launch, qtbot, language):
     tab = screen.page(BusinessCaseTab)
     screen.tabs.setCurrentWidget(tab)
     qtbot.waitUntil(lambda: tab.costs.rowCount() > 5)
-    # Descriptions are read, not guessed (180 px at least, it was 80), and every column is in view.
-    qtbot.waitUntil(lambda: tab.cost_table.columnWidth(2) >= 180)
+    # Descriptions are read, not guessed (160 px at least, it was 80), and every column is in view.
+    qtbot.waitUntil(lambda: tab.cost_table.columnWidth(2) >= 160)
     assert not tab.cost_table.horizontalScrollBar().isVisible()
     assert not tab.scroll.horizontalScrollBar().isVisible()  # the page itself never scrolls sideways
     # Every amount of the key figures is kept on one line: never "359 940 / 000 FCFA".

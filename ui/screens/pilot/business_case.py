@@ -30,7 +30,7 @@ from ui.widgets.cost_chart import build_cost_chart, cost_chart_view
 CATEGORY, KIND, DESCRIPTION, UNIT_COST, QUANTITY, YEARS, AMOUNT = range(7)
 
 ROW_HEIGHT = 28
-DESCRIPTION_MIN = 180  # px: a description is read, not guessed (its whole text is in the tooltip)
+DESCRIPTION_MIN = 160  # px: a description is read, not guessed (its whole text is in the tooltip)
 
 
 def error_message(key: str) -> str:
@@ -494,7 +494,7 @@ class BusinessCaseTab(PilotTab):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.resizeColumnsToContents()
         # Each column within its limits: a long category is cut (tooltip), the amounts never are.
-        for column, minimum, maximum in ((CATEGORY, 100, 150), (KIND, 75, 110), (UNIT_COST, 85, 150),
+        for column, minimum, maximum in ((CATEGORY, 100, 140), (KIND, 75, 100), (UNIT_COST, 85, 150),
                                          (QUANTITY, 60, 100), (YEARS, 50, 80), (AMOUNT, 100, 170)):
             table.setColumnWidth(column, min(max(table.columnWidth(column), minimum), maximum))
         others = sum(table.columnWidth(c) for c in range(table.model().columnCount()) if c != DESCRIPTION)
