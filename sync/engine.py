@@ -383,6 +383,12 @@ class SyncEngine:
         if not self.client.token:
             raise SyncError("not-signed-in")
         status = self.status()
+        # Edits made offline while this laptop's clock ran ahead: stamped again in server time
+        # before they are sent (the server would refuse them, and they would win every conflict).
+        restamped = self.replica.restamp_ahead(int(self.wall() * 1000) + self.replica.clock.offset_ms,
+                                               status.limits.max_clock_ahead_ms)
+        if restamped:
+            report.notices.append(f"restamped:{restamped}")
         known_server = self.replica.get_sync_state(SERVER_ID_KEY)
         self._tell("status")
         infos = self._wanted(self._call("workspaces", self.client.workspaces))

@@ -206,6 +206,38 @@ def test_the_server_restarted_mid_sync(sync_server: SyncServer, tmp_path: Path) 
     assert sorted(server_records(sync_server, person.token, person.personal)) == sorted(ids)
 
 
+
+def test_edits_made_offline_on_a_clock_a_year_ahead_are_stamped_again_and_do_not_win_forever(
+        sync_server: SyncServer, tmp_path: Path) -> None:
+    from companion.replication import Clock
+
+    amina, bakary = sync_server.person("amina"), sync_server.person("bakary")
+    team = sync_server.team(amina, bakary)
+    year = 365 * 24 * 3600.0
+    skewed_wall = lambda: time.time() + year  # noqa: E731
+    right = new_laptop(bakary, tmp_path / "right", [team])
+    record = new_id()
+    right.write(team, record, "checklist_item", {"status": "todo", "notes": "Enrol households"})
+    right.engine(sync_server.url).sync()
+    wrong = new_laptop(amina, tmp_path / "wrong", [team])
+    wrong.engine(sync_server.url).sync()
+    # Offline, before the laptop has learnt the server's time: two edits of one field, one of another.
+    wrong.replica.records._clock = Clock(wrong.replica.device_id, wall=skewed_wall)
+    wrong.write(team, record, "checklist_item", {"status": "doing"})
+    wrong.write(team, record, "checklist_item", {"status": "done", "notes": "Enrolled 480 households"})
+    report = wrong.engine(sync_server.url, wall=skewed_wall).sync()
+    assert report.notices and any(n.startswith("restamped:") for n in report.notices)
+    assert wrong.replica.set_aside_entries() == [] and wrong.replica.pending_count(team) == 0
+    right.engine(sync_server.url).sync()
+    assert right.value(team, record, "status") == "done" and right.value(team, record, "notes") == "Enrolled 480 households"
+    # A later edit on the laptop with the right time wins: the year-ahead stamps are gone.
+    right.write(team, record, "checklist_item", {"status": "blocked"})
+    right.engine(sync_server.url).sync()
+    wrong.engine(sync_server.url, wall=skewed_wall).sync()
+    assert wrong.value(team, record, "status") == right.value(team, record, "status") == "blocked"
+    assert wrong.replica.digest(team) == right.replica.digest(team)
+
+
 class _Impostor(BaseHTTPRequestHandler):
     """A captive portal (HTML), a portal that answers JSON, or a Companion server of another version."""
 
