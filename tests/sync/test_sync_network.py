@@ -128,23 +128,32 @@ def test_blob_transfers_cut_half_way_resume_from_the_last_byte(sync_server: Sync
     sha, data = _blob(sender, 1_500_000)
     sender.write(person.personal, new_id(), "attachment",
                  {"item_id": new_id(), "sha256": sha, "name": "slides.pdf", "size": len(data), "mime": "application/pdf"})
+    # What a cut connection still had in its socket buffers is lost (hundreds of KB on a busy
+    # machine): each side is checked against what was really kept, not against where the cut fell.
     with FaultyProxy(("127.0.0.1", sync_server.port)) as proxy:
         proxy.cut_next_at(900_000)
         with pytest.raises(SyncError):
             sender.engine(proxy.url, max_attempts=1).sync()
+        from sync.client import SyncClient
+
+        with SyncClient(sync_server.url, token=person.token) as client:
+            kept_on_server = client.blob_state(person.personal, sha)[1] or 0
+        assert 0 < kept_on_server < len(data)
         before = proxy.bytes_relayed
         sender.engine(proxy.url).sync()
         resent = proxy.bytes_relayed - before
-        assert resent < len(data) - 700_000, f"the upload restarted: {resent} bytes sent again"
+        assert resent < len(data) - kept_on_server + 100_000, f"the upload restarted: {resent} bytes sent again"
 
         proxy.cut_next_at(1_000_000)
         with pytest.raises(SyncError):
             receiver.engine(proxy.url, max_attempts=1).sync()
         part = receiver.replica.blob_path(sha).with_name(sha + ".part")
         assert part.exists() and 0 < part.stat().st_size < len(data)
+        kept_here = part.stat().st_size
         before = proxy.bytes_relayed
         receiver.engine(proxy.url).sync()
-        assert proxy.bytes_relayed - before < len(data) - 700_000
+        fetched = proxy.bytes_relayed - before
+        assert fetched < len(data) - kept_here + 100_000, f"the download restarted: {fetched} bytes fetched again"
     assert receiver.replica.blob_path(sha).read_bytes() == data and not part.exists()
 
 
