@@ -232,7 +232,8 @@ def default_file_name(project_name: str, suffix: str, today: dt.date | None = No
 # --- The bar on the project screen ----------------------------------------------------------------------
 
 class ExportBar(QWidget):
-    """Export PDF…, Print…, Export CSV… (checklists or business case), Export Excel….
+    """One "Export" menu button: the PDF report, printing, CSV (checklists or business case) and
+    Excel. One button, not five, so the project's details keep the width of the header.
 
     ``message`` carries a short result for the status bar; ``finished(kind, path)`` and
     ``failed(text)`` tell tests and callers how an export ended. One export at a time."""
@@ -250,26 +251,20 @@ class ExportBar(QWidget):
         self.last_folder: Path | None = None
         self.error_box: QMessageBox | None = None
 
-        self.pdf_button = QPushButton(icon("export"), "")
-        self.pdf_button.setObjectName("exportPdfButton")
-        self.pdf_button.clicked.connect(lambda: self.export_pdf())
-        self.print_button = QPushButton()
-        self.print_button.setObjectName("printReportButton")
-        self.print_button.clicked.connect(lambda: self.print_report())
-        self.csv_button = QPushButton()
-        self.csv_button.setObjectName("exportCsvButton")
-        self.csv_menu = QMenu(self.csv_button)
-        self.csv_menu.setObjectName("exportCsvMenu")
-        self.csv_checklist_action = self.csv_menu.addAction("")
-        self.csv_checklist_action.setObjectName("exportChecklistCsvAction")
-        self.csv_checklist_action.triggered.connect(lambda: self.export_csv(kind="checklists"))
-        self.csv_case_action = self.csv_menu.addAction("")
-        self.csv_case_action.setObjectName("exportBusinessCaseCsvAction")
-        self.csv_case_action.triggered.connect(lambda: self.export_csv(kind="business_case"))
-        self.csv_button.setMenu(self.csv_menu)
-        self.xlsx_button = QPushButton()
-        self.xlsx_button.setObjectName("exportExcelButton")
-        self.xlsx_button.clicked.connect(lambda: self.export_xlsx())
+        self.button = QPushButton(icon("export"), "")
+        self.button.setObjectName("exportButton")
+        self.menu = QMenu(self.button)
+        self.menu.setObjectName("exportMenu")
+        self.menu.setToolTipsVisible(True)
+        self.pdf_action = self._action("exportPdfAction", lambda: self.export_pdf())
+        self.print_action = self._action("printReportAction", lambda: self.print_report())
+        self.menu.addSeparator()
+        self.csv_checklist_action = self._action("exportChecklistCsvAction",
+                                                 lambda: self.export_csv(kind="checklists"))
+        self.csv_case_action = self._action("exportBusinessCaseCsvAction",
+                                            lambda: self.export_csv(kind="business_case"))
+        self.xlsx_action = self._action("exportExcelAction", lambda: self.export_xlsx())
+        self.button.setMenu(self.menu)
         self.progress = QProgressBar()
         self.progress.setObjectName("exportProgress")
         self.progress.setMaximumWidth(140)
@@ -278,27 +273,32 @@ class ExportBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.progress)
-        for button in self.buttons():
-            layout.addWidget(button)
+        layout.addWidget(self.button)
         self.retranslate()
         self._update()
 
-    def buttons(self) -> list[QPushButton]:
-        return [self.pdf_button, self.print_button, self.csv_button, self.xlsx_button]
+    def _action(self, name: str, slot: Callable[[], object]):
+        action = self.menu.addAction("")
+        action.setObjectName(name)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def actions_in_menu(self) -> list:
+        return [self.pdf_action, self.print_action, self.csv_checklist_action, self.csv_case_action,
+                self.xlsx_action]
 
     def retranslate(self) -> None:
-        self.pdf_button.setText(_("Export PDF…"))
-        self.pdf_button.setAccessibleName(_("Export the report for decision-makers as a PDF"))
-        self.pdf_button.setToolTip(_("The checklist status, the feasibility scores and the business case, "
+        self.button.setText(_("Export"))
+        self.button.setAccessibleName(_("Export or print the project"))
+        self.button.setToolTip(_("The report for decision-makers as a PDF or on paper; the checklists and the "
+                                 "business case as CSV or Excel"))
+        self.pdf_action.setText(_("Report for decision-makers (PDF)…"))
+        self.pdf_action.setToolTip(_("The checklist status, the feasibility scores and the business case, "
                                      "in the language of the app"))
-        self.print_button.setText(_("Print…"))
-        self.print_button.setAccessibleName(_("Print the report"))
-        self.csv_button.setText(_("Export CSV…"))
-        self.csv_button.setAccessibleName(_("Export the checklists or the business case as CSV"))
-        self.csv_checklist_action.setText(_("Checklists…"))
-        self.csv_case_action.setText(_("Business case…"))
-        self.xlsx_button.setText(_("Export Excel…"))
-        self.xlsx_button.setAccessibleName(_("Export the checklists and the business case as an Excel workbook"))
+        self.print_action.setText(_("Print the report…"))
+        self.csv_checklist_action.setText(_("Checklists as CSV…"))
+        self.csv_case_action.setText(_("Business case as CSV…"))
+        self.xlsx_action.setText(_("Checklists and business case as Excel…"))
         self.progress.setAccessibleName(_("Export in progress"))
 
     def changeEvent(self, event: QEvent) -> None:
@@ -311,8 +311,10 @@ class ExportBar(QWidget):
         self._update()
 
     def _update(self) -> None:
-        for button in self.buttons():
-            button.setEnabled(bool(self.project_id) and not self.busy)
+        ready = bool(self.project_id) and not self.busy
+        self.button.setEnabled(ready)
+        for action in self.actions_in_menu():
+            action.setEnabled(ready)
 
     # --- choosing the file --------------------------------------------------------------------------
 

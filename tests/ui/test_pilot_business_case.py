@@ -191,11 +191,14 @@ def test_the_dashboard_follows_ctrl_z_of_a_business_case_edit(launch, qtbot):
     with_cost = plain(dashboard.case_label.text())
     assert "FCFA 5,000" in with_cost and "US$" in with_cost  # 1,000 a year for 5 years, and in dollars
     assert "(" not in with_cost  # "…, or US$8.33", never "(US$8.33)", read as a negative in accounts
+    assert "FCFA 5,000" in plain(dashboard.cost_card.value_text())  # the Total cost card too
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # on the dashboard itself
     qtbot.waitUntil(lambda: plain(dashboard.case_label.text()) != with_cost)
     assert "FCFA 5,000" not in plain(dashboard.case_label.text())
+    assert "FCFA 5,000" not in plain(dashboard.cost_card.value_text())
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: "FCFA 5,000" in plain(dashboard.case_label.text()))
+    assert "FCFA 5,000" in plain(dashboard.cost_card.value_text())
 
 
 def test_undo_of_a_value_another_laptop_changed_since_says_so_and_keeps_it(launch, qtbot):

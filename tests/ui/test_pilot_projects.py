@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from companion.i18n import _, format_percent, ngettext
 from ui.dialogs.project_dialog import ProjectDialog
 from ui.navigation import Location
 
@@ -33,9 +34,13 @@ def fill_new_project_dialog(name: str, currency: str = "XAF", empty_first: bool 
 def test_create_a_project_and_see_its_dashboard(launch, qtbot, language):
     window = launch(language).window
     window.go(Location("projects"))
-    assert window.projects_screen.empty.isVisible()
+    # With no project, the screen says so and offers the button to create one, where the list would be.
+    screen = window.projects_screen
+    assert screen.empty.isVisible() and not screen.list.isVisible()
+    assert screen.empty_title.text() == _("No pilot project yet")
+    assert screen.create_button.isVisible() and screen.create_button.accessibleName()
     fill_new_project_dialog("Pilote Ouest", empty_first=True)
-    qtbot.mouseClick(window.projects_screen.new_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.create_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.project_screen
     assert window.project_screen.title.text() == "Pilote Ouest"
     details = window.project_screen.details.text()
@@ -45,8 +50,13 @@ def test_create_a_project_and_see_its_dashboard(launch, qtbot, language):
     assert project.team == ("Amina", "Joseph") and project.start_date.isoformat() == "2027-03-01"
     dashboard = window.project_screen.pages[0]
     bars = [b for b in dashboard.findChildren(type(window.import_progress)) if b.isVisible()]
-    assert bars and "0" in bars[0].text()
-    assert ("0 of 34 done" if language == "en" else "0 sur 34") in bars[0].text()
+    assert bars and bars[0].value() == 0 and bars[0].maximum() == 34
+    # The key figures are cards that say what they mean.
+    assert dashboard.checklist_card.caption.text() == ngettext(
+        "{done} of {total} item done", "{done} of {total} items done", 34).format(done=0, total=34)
+    assert format_percent(0) in dashboard.checklist_card.value_text()
+    assert dashboard.overdue_card.caption.text() == _("Nothing is overdue.")
+    assert not dashboard.overdue_list.isVisible()
 
 
 def test_duplicate_archive_delete_and_undo(launch, qtbot):

@@ -45,19 +45,27 @@ def open_project(app, language: str):
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_export_the_report_as_pdf(launch, qtbot, tmp_path, language):
     window, project_id, bar = open_project(launch(language), language)
-    # The bar sits in the project's header, every button named and labelled in the UI language.
+    # One "Export" menu button sits in the project's header; its menu holds every export, labelled
+    # in the UI language.
     assert window.project_screen.header_buttons.indexOf(bar) >= 0
-    for button, text in ((bar.pdf_button, "Export PDF…"), (bar.print_button, "Print…"),
-                         (bar.csv_button, "Export CSV…"), (bar.xlsx_button, "Export Excel…")):
-        assert button.isVisible() and button.isEnabled() and button.objectName()
-        assert button.text() == _(text) and button.accessibleName()
+    assert bar.button.isVisible() and bar.button.isEnabled() and bar.button.accessibleName()
+    assert bar.button.text() == _("Export") and bar.button.menu() is bar.menu
+    labels = {action.objectName(): action.text() for action in bar.menu.actions() if not action.isSeparator()}
+    assert labels == {"exportPdfAction": _("Report for decision-makers (PDF)…"),
+                      "printReportAction": _("Print the report…"),
+                      "exportChecklistCsvAction": _("Checklists as CSV…"),
+                      "exportBusinessCaseCsvAction": _("Business case as CSV…"),
+                      "exportExcelAction": _("Checklists and business case as Excel…")}
+    # The project's details keep the width of the screen, not a narrow column beside five buttons.
+    details = window.project_screen.details
+    assert details.width() >= window.project_screen.width() * 0.45  # it was squeezed to 140 px
 
     path = tmp_path / "rapport.pdf"
     with qtbot.waitSignal(bar.finished, timeout=60_000) as finished:
         assert bar.export_pdf(path)
-        assert bar.progress.isVisible() and not bar.pdf_button.isEnabled()  # busy while it works
+        assert bar.progress.isVisible() and not bar.pdf_action.isEnabled()  # busy while it works
     assert finished.args == ["pdf", str(path)]
-    assert not bar.progress.isVisible() and bar.pdf_button.isEnabled()
+    assert not bar.progress.isVisible() and bar.pdf_action.isEnabled()
     assert path.name in window.statusBar().currentMessage()
     assert not list(tmp_path.glob("*.part"))
 
@@ -87,14 +95,14 @@ def test_the_file_dialog_suggests_the_project_name_and_date(launch, qtbot, tmp_p
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(choose))
     with qtbot.waitSignal(bar.finished, timeout=60_000):
-        bar.pdf_button.click()
+        bar.pdf_action.trigger()
     assert Path(asked["suggested"]).name == default_file_name(NAME, "pdf") == \
         f"Pilote Kolda 2027 - {dt.date.today().isoformat()}.pdf"
     assert (tmp_path / "for the minister.pdf").read_bytes().startswith(b"%PDF-")
 
     # Cancelling the dialog does nothing.
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args: ("", "")))
-    bar.xlsx_button.click()
+    bar.xlsx_action.trigger()
     assert not bar.busy and not bar.progress.isVisible()
 
 
@@ -138,12 +146,12 @@ def test_a_failed_export_says_why_and_changes_nothing(launch, qtbot, tmp_path):
     assert failed.args[0] == bar.error_box.text() == window.statusBar().currentMessage()
     bar.error_box.close()
     assert not target.parent.exists()
-    assert not bar.busy and bar.pdf_button.isEnabled()  # ready for another try
+    assert not bar.busy and bar.pdf_action.isEnabled()  # ready for another try
     # An existing file is replaced only by a whole new one.
     existing = tmp_path / "report.pdf"
     existing.write_bytes(b"the earlier report")
-    [button] = [b for b in bar.findChildren(QPushButton) if b.objectName() == "exportPdfButton"]
-    assert button is bar.pdf_button
+    [button] = [b for b in bar.findChildren(QPushButton) if b.objectName() == "exportButton"]
+    assert button is bar.button and button.isEnabled()
     with qtbot.waitSignal(bar.finished, timeout=60_000):
         bar.export_pdf(existing)
     assert existing.read_bytes().startswith(b"%PDF-")

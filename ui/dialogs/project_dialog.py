@@ -6,13 +6,14 @@ import datetime as dt
 import unicodedata
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
-                               QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+                               QLineEdit, QPlainTextEdit, QVBoxLayout)
 
 from companion.i18n import (OPENIMIS_COUNTRIES, _, country_code, country_name, country_names, current_language,
                             currency_name, currency_symbol, stored_country)
 from companion.pilot.business_case import CURRENCIES, validate_usd_rate
 from companion.pilot.store import ProjectInfo
+from ui.widgets.date_field import DateField
 from ui.widgets.dates import use_medium_dates
 
 
@@ -75,9 +76,8 @@ class ProjectDialog(QDialog):
         self.usd_rate.setObjectName("projectUsdRate")
         self.usd_rate.setAccessibleName(_("Exchange rate: units of the currency per US dollar"))
         self.usd_rate.setPlaceholderText(_("for example 600"))
-        self.start = QDateEdit()
+        self.start = DateField()
         self.start.setObjectName("projectStart")
-        self.start.setCalendarPopup(True)
         use_medium_dates(self.start)
         self.start.setDate(QDate(project.start_date) if project and project.start_date else QDate.currentDate())
         self.start.setAccessibleName(_("Start date"))

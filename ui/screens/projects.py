@@ -6,12 +6,13 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from ui.undo import EditStack
-from PySide6.QtWidgets import (QCheckBox, QDialog, QHBoxLayout, QLabel, QListWidgetItem, QMessageBox, QPushButton,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QFrame, QHBoxLayout, QLabel, QListWidgetItem, QMessageBox,
+                               QPushButton, QVBoxLayout)
 
 from companion.i18n import _, country_name, currency_symbol, current_language, format_date
 from companion.pilot.store import PilotStore
 from ui.dialogs.project_dialog import ProjectDialog
+from ui.icons import icon
 from ui.screens.base import Screen
 from ui.widgets.rich_list import KEY_ROLE, RichList
 from ui.changes import PILOT_TYPES
@@ -38,9 +39,37 @@ class ProjectsScreen(Screen):
         self.list = RichList("projectList")
         self.list.itemActivated.connect(lambda item: self._open(item))
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
-        self.empty = QLabel()
+        # With no project yet: what to do, and the button to do it, where the list would be.
+        self.empty = QFrame()
         self.empty.setObjectName("projectsEmpty")
-        self.empty.setWordWrap(True)
+        self.empty_title = QLabel()
+        self.empty_title.setObjectName("projectsEmptyTitle")
+        title_font = self.empty_title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
+        title_font.setBold(True)
+        self.empty_title.setFont(title_font)
+        self.empty_title.setWordWrap(True)
+        self.empty_text = QLabel()
+        self.empty_text.setObjectName("projectsEmptyText")
+        self.empty_text.setWordWrap(True)
+        self.create_button = QPushButton(icon("add"), "")
+        self.create_button.setObjectName("createFirstProjectButton")
+        self.create_button.clicked.connect(self.new_project)
+        for label in (self.empty_title, self.empty_text):
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        message = QVBoxLayout()
+        message.addWidget(self.empty_title)
+        message.addWidget(self.empty_text)
+        message.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        # The message in the middle half of the screen (wrapped labels take the width they are given).
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addLayout(message, 2)
+        middle.addStretch(1)
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.addStretch(1)
+        empty_layout.addLayout(middle)
+        empty_layout.addStretch(2)
         self.show_archived = QCheckBox()
         self.show_archived.setObjectName("showArchived")
         self.show_archived.toggled.connect(lambda _on: self.refresh())
@@ -70,7 +99,7 @@ class ProjectsScreen(Screen):
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
         layout.addLayout(buttons)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(self.list, 1)
         self.retranslate()
 
@@ -87,7 +116,9 @@ class ProjectsScreen(Screen):
                              (self.duplicate_button, _("Duplicate")), (self.delete_button, _("Delete…"))):
             button.setText(text)
             button.setAccessibleName(text.rstrip("…"))
-        self.empty.setText(_("No pilot project yet. Create one to start the pilot checklist."))
+        self._show_empty_state()
+        self.create_button.setText(_("Create a pilot project…"))
+        self.create_button.setAccessibleName(_("Create a pilot project"))
         self._update_buttons()
 
     def refresh(self) -> None:
@@ -107,7 +138,19 @@ class ProjectsScreen(Screen):
         if self.list.currentRow() < 0 and self.list.count():
             self.list.setCurrentRow(0)
         self.empty.setVisible(self.list.count() == 0)
+        self.list.setVisible(self.list.count() > 0)
+        if self.list.count() == 0:
+            self._show_empty_state()
         self._update_buttons()
+
+    def _show_empty_state(self) -> None:
+        if self.store.projects(include_archived=True) and not self.show_archived.isChecked():
+            self.empty_title.setText(_("Every project is archived"))
+            self.empty_text.setText(_("Tick “Show archived” to see them, or create a new pilot project."))
+        else:
+            self.empty_title.setText(_("No pilot project yet"))
+            self.empty_text.setText(_("A pilot project holds the pilot checklist, the feasibility assessment and "
+                                      "the costed business case of one pilot. Create one to start."))
 
     def current_project_id(self) -> str | None:
         item = self.list.currentItem()

@@ -7,7 +7,7 @@ from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QLi
                               QValueAxis)
 from PySide6.QtCore import QLocale, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QGraphicsScene
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QWidget
 
 from companion.i18n import _, currency_symbol, current_language, format_locale_name, translated
 from companion.pilot.business_case import COST_CATEGORIES, Result
@@ -83,6 +83,9 @@ def cost_chart_view(result: Result, currency: str) -> QChartView:
     view.setObjectName("costChart")
     view.setAccessibleName(_("Chart of cost per year"))
     view.setMinimumHeight(420)
+    # Nothing to do in it: not a Tab stop (the figures are in the tables), nor are its inner widgets.
+    for widget in [view, *view.findChildren(QWidget)]:
+        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return view
 
 

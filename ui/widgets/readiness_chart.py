@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries, QLineSeries,
                               QValueAxis)
 from PySide6.QtCore import QEvent, QMargins, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QGraphicsScene, QSizePolicy
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QSizePolicy, QWidget
 
 from companion.i18n import _, format_number
 from companion.pilot.feasibility import READY_FROM, Readiness
@@ -53,9 +53,25 @@ def dimension_label(name: str, score: float | None) -> str:
     return f"{name} · {value}"
 
 
+def fitted_label(name: str, score: float | None, font: QFont, width: int | None) -> str:
+    """The dimension's label, its name shortened to fit about a third of ``width`` (all of it without)."""
+    label = dimension_label(name, score)
+    if not width:
+        return label
+    metrics = QFontMetrics(font)
+    budget = int(width * 0.36)
+    if metrics.horizontalAdvance(label) <= budget:
+        return label
+    suffix = label[len(name):]
+    return metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(budget - metrics.horizontalAdvance(suffix), 40)) \
+        + suffix
+
+
 def build_chart(readiness: Readiness, template: FeasibilityTemplate, language: str, colours: ChartColours,
-                font: QFont | None = None) -> QChart:
-    """A chart of the score (0-5) of each dimension, the first dimension at the top."""
+                font: QFont | None = None, width: int | None = None) -> QChart:
+    """A chart of the score (0-5) of each dimension, the first dimension at the top. With ``width``
+    (the chart's width on screen), names longer than about a third of it are shortened with
+    "…", so the bars keep their room; the score stays whole."""
     chart = QChart()
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setBackgroundBrush(QBrush(colours.background))
@@ -68,7 +84,7 @@ def build_chart(readiness: Readiness, template: FeasibilityTemplate, language: s
     for score in readiness.dimensions:
         dimension = template.dimension(score.dimension_id)
         name = dimension.title.get(language) if dimension else score.dimension_id
-        names.append(dimension_label(name, score.score))
+        names.append(fitted_label(name, score.score, font, width))
         values.append(0.0 if score.score is None else round(score.score, 2))
     # A horizontal bar chart draws its first category at the bottom: reverse to read top-down.
     names.reverse()
@@ -96,7 +112,10 @@ def build_chart(readiness: Readiness, template: FeasibilityTemplate, language: s
     axis_values.setRange(0, MAX_SCORE)
     axis_values.setTickCount(MAX_SCORE + 1)
     axis_values.setLabelFormat("%d")
-    axis_values.setTitleText(_("Score (1 = not in place, 5 = fully in place)"))
+    title = _("Score (1 = not in place, 5 = fully in place)")
+    if width:
+        title = QFontMetrics(font).elidedText(title, Qt.TextElideMode.ElideRight, int(width * 0.9))
+    axis_values.setTitleText(title)
     axis_names = QBarCategoryAxis()
     axis_names.append(names)
     if hasattr(axis_names, "setTruncateLabels"):
@@ -138,20 +157,40 @@ class ReadinessChart(QChartView):
 
     def show_readiness(self, readiness: Readiness, template: FeasibilityTemplate, language: str) -> None:
         self._shown = (readiness, template, language)
-        old = self.chart()
-        self.setChart(build_chart(readiness, template, language, ChartColours.from_palette(self.palette()),
-                                  self.font()))
-        self.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Base))
-        if old is not None:
-            old.deleteLater()
+        self._draw()
         scored = sum(1 for d in readiness.dimensions if d.score is not None)
         self.setAccessibleDescription(_("{scored} of {total} dimensions scored").format(
             scored=format_number(scored), total=format_number(len(readiness.dimensions))))
+        # The full names, which a narrow chart shortens, are in the tooltip.
+        names = []
+        for score in readiness.dimensions:
+            dimension = template.dimension(score.dimension_id)
+            names.append(dimension_label(dimension.title.get(language) if dimension else score.dimension_id,
+                                         score.score))
+        self.setToolTip("\n".join(names))
+
+    def _draw(self) -> None:
+        readiness, template, language = self._shown
+        old = self.chart()
+        self._drawn_width = self.width()
+        self.setChart(build_chart(readiness, template, language, ChartColours.from_palette(self.palette()),
+                                  self.font(), self.width()))
+        self.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Base))
+        if old is not None:
+            old.deleteLater()
+        for child in self.findChildren(QWidget):  # the view's inner widgets: no Tab stop without a name
+            child.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # Labels are fitted to the width: draw again when it changes enough to matter.
+        if self._shown and abs(self.width() - getattr(self, "_drawn_width", 0)) > 24:
+            self._draw()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange) and self._shown:
-            self.show_readiness(*self._shown)
+            self._draw()
 
 
 def render_readiness_png(readiness: Readiness, template: FeasibilityTemplate, language: str, width: int,

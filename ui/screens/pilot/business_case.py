@@ -15,8 +15,8 @@ from decimal import Decimal
 from babel.numbers import format_decimal
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QScrollArea, QSizePolicy, QSpinBox,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QScrollArea, QSizePolicy, QSpinBox, QStyle,
                                QStyledItemDelegate, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from companion.i18n import _, babel_locale, currency_symbol, current_language, format_amount, translated
@@ -30,6 +30,7 @@ from ui.widgets.cost_chart import build_cost_chart, cost_chart_view
 CATEGORY, KIND, DESCRIPTION, UNIT_COST, QUANTITY, YEARS, AMOUNT = range(7)
 
 ROW_HEIGHT = 28
+DESCRIPTION_MIN = 160  # px: a description is read, not guessed (its whole text is in the tooltip)
 
 
 def error_message(key: str) -> str:
@@ -160,8 +161,9 @@ class LinesModel(QAbstractTableModel):
                 return years_text(row.years)
             if column == AMOUNT:
                 return plain_amount(Decimal(row.unit_cost) * Decimal(row.quantity), self.tab.currency, language)
-        if role == Qt.ItemDataRole.ToolTipRole and column == DESCRIPTION:
-            return row.description
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole text of a cell cut off in a narrow window
+            text = self.data(index, Qt.ItemDataRole.DisplayRole)
+            return text or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (UNIT_COST, QUANTITY, AMOUNT):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -276,30 +278,24 @@ class BusinessCaseTab(PilotTab):
         self.usd_field.editingFinished.connect(self._save_usd_rate)
         self.assumptions_box = QGroupBox()
         self.assumptions_box.setObjectName("caseAssumptions")
-        grid = QGridLayout(self.assumptions_box)
+        form = QFormLayout(self.assumptions_box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a long label puts its field below
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.horizon_label, self.rate_label = QLabel(), QLabel()
         self.insurees_label, self.usd_label = QLabel(), QLabel()
-        for position, (label, field) in enumerate(((self.horizon_label, self.horizon_field),
-                                                   (self.rate_label, self.rate_field),
-                                                   (self.insurees_label, self.insurees_field),
-                                                   (self.usd_label, self.usd_field))):
+        for label, field in ((self.horizon_label, self.horizon_field), (self.rate_label, self.rate_field),
+                             (self.insurees_label, self.insurees_field), (self.usd_label, self.usd_field)):
             label.setBuddy(field)
-            label.setWordWrap(True)
             field.setMinimumWidth(110)
-            grid.addWidget(label, position // 2, (position % 2) * 2)
-            grid.addWidget(field, position // 2, (position % 2) * 2 + 1)
-        grid.setColumnStretch(0, 2)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(2, 2)
-        grid.setColumnStretch(3, 1)
-        grid.setRowStretch(3, 1)
+            field.setMaximumWidth(220)
+            form.addRow(label, field)
         self.assumption_error = self._error_label("caseAssumptionError")
-        grid.addWidget(self.assumption_error, 2, 0, 1, 4)
+        form.addRow(self.assumption_error)
         self.assumptions_note = QLabel()
         self.assumptions_note.setObjectName("caseAssumptionsNote")
         self.assumptions_note.setWordWrap(True)
-        self.assumptions_note.setAlignment(Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
-        grid.addWidget(self.assumptions_note, 3, 0, 1, 4)
+        self.assumptions_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        form.addRow(self.assumptions_note)
 
         # Key figures, beside the assumptions so they stay in view while lines are edited.
         self.figures_box = QGroupBox()
@@ -310,8 +306,8 @@ class BusinessCaseTab(PilotTab):
         self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         QVBoxLayout(self.figures_box).addWidget(self.figures)
         head = QHBoxLayout()
-        head.addWidget(self.assumptions_box, 3)
-        head.addWidget(self.figures_box, 2)
+        head.addWidget(self.assumptions_box, 1)
+        head.addWidget(self.figures_box, 1)
 
         # Lines.
         self.costs = LinesModel(self, "cost")
@@ -357,6 +353,7 @@ class BusinessCaseTab(PilotTab):
         self.scroll.setObjectName("caseScroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(content)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # tables scroll, not the page
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
@@ -383,6 +380,8 @@ class BusinessCaseTab(PilotTab):
                               | QAbstractItemView.EditTrigger.AnyKeyPressed)
         table.setWordWrap(False)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setTabKeyNavigation(False)  # Tab leaves the table; the arrow keys move between cells
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         table.setItemDelegate(TextDelegate(table))
         categories = bc.COST_CATEGORIES if side == "cost" else bc.BENEFIT_CATEGORIES
         table.setItemDelegateForColumn(CATEGORY, ChoiceDelegate(
@@ -422,6 +421,7 @@ class BusinessCaseTab(PilotTab):
         table.setTabKeyNavigation(False)  # Tab goes on to the next control; the arrows move between cells
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        table.setTabKeyNavigation(False)  # Tab leaves the table
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -493,18 +493,36 @@ class BusinessCaseTab(PilotTab):
         self._show_results(language)
 
     def _size_columns(self, table: QTableView) -> None:
+        """Every column as wide as its texts (within limits); the description takes the rest, and
+        never less than DESCRIPTION_MIN px: below that the table scrolls sideways instead."""
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.resizeColumnsToContents()
-        header.setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)
-        for column, minimum in ((CATEGORY, 150), (KIND, 95), (UNIT_COST, 110), (QUANTITY, 80), (YEARS, 60),
-                                (AMOUNT, 130)):
-            table.setColumnWidth(column, min(max(table.columnWidth(column), minimum), 240))
+        # Each column within its limits: a long category is cut (tooltip), the amounts never are.
+        for column, minimum, maximum in ((CATEGORY, 100, 140), (KIND, 75, 100), (UNIT_COST, 85, 150),
+                                         (QUANTITY, 60, 100), (YEARS, 50, 80), (AMOUNT, 100, 170)):
+            table.setColumnWidth(column, min(max(table.columnWidth(column), minimum), maximum))
+        others = sum(table.columnWidth(c) for c in range(table.model().columnCount()) if c != DESCRIPTION)
+        # Room for the vertical scroll bar is kept, whether it shows yet or not (it may come with the rows).
+        scroll_bar = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, table)
+        room = table.contentsRect().width() - scroll_bar - 2 - others
+        table.setColumnWidth(DESCRIPTION, max(room, DESCRIPTION_MIN))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        for table in (self.cost_table, self.benefit_table):
+            self._size_columns(table)
 
     def _fill(self, table: QTableWidget, headers: list[str], rows: list[list[str]], visible_rows: int) -> None:
         table.clear()
         table.setColumnCount(len(headers))
         table.setHorizontalHeaderLabels(headers)
+        for column, text in enumerate(headers):
+            table.horizontalHeaderItem(column).setToolTip(text)  # whole, when the header is cut
+        # A long header ("Cost per insuree per year") wraps onto two lines, never cut at both ends.
+        header = table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(int(Qt.TextFlag.TextWordWrap)))
+        header.setMinimumHeight(2 * header.fontMetrics().lineSpacing() + 8)
         table.setRowCount(len(rows))
         for row, values in enumerate(rows):
             for column, value in enumerate(values):
@@ -513,7 +531,8 @@ class BusinessCaseTab(PilotTab):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        height = table.horizontalHeader().sizeHint().height() + ROW_HEIGHT * max(min(len(rows), visible_rows), 1) + 4
+        header_height = max(table.horizontalHeader().sizeHint().height(), table.horizontalHeader().minimumHeight())
+        height = header_height + ROW_HEIGHT * max(min(len(rows), visible_rows), 1) + 4
         table.setFixedHeight(height)
         table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if len(rows) > visible_rows
                                          else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -542,7 +561,8 @@ class BusinessCaseTab(PilotTab):
             (_("Break-even year"), str(result.break_even_year) if result.break_even_year
              else _("not within {years} years").format(years=years)),
         ]
-        text = "<table cellspacing='3'>" + "".join(
+        # An amount is kept on one line (never "359 940 / 000 FCFA"); the label beside it wraps.
+        text = "<table cellspacing='3' width='100%'>" + "".join(
             f"<tr><td>{html.escape(label)}</td><td align='right'><b>{nowrap(value)}</b></td></tr>"
             for label, value in rows) + "</table>"
         if usd is not None:

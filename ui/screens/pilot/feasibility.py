@@ -13,8 +13,8 @@ import html
 from PySide6.QtCore import QEvent, QLocale, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette, QValidator
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QDoubleSpinBox, QFrame, QGridLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QScrollArea, QSizePolicy,
-                               QSplitter, QStackedWidget, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QRadioButton, QScrollArea,
+                               QSizePolicy, QSplitter, QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
 from companion.i18n import _, current_language, format_number, translated
@@ -31,15 +31,6 @@ TEXT_SAVE_DELAY_MS = 600  # typing pauses this long → the text is saved
 SUMMARY = "__summary__"  # the first row of the list: chart and recommendation
 KEY_ROLE = Qt.ItemDataRole.UserRole
 ROW_HEIGHT = 26  # list rows tall enough to read and to click
-SCORE_BUTTON_STYLE = """
-QToolButton[score="true"] { padding: 3px 9px; border: 1px solid palette(mid); border-radius: 3px;
-                            background: palette(button); color: palette(button-text); }
-QToolButton[score="true"]:hover { border-color: palette(highlight); }
-QToolButton[score="true"]:checked { background: palette(highlight); color: palette(highlighted-text);
-                                    border-color: palette(highlight); font-weight: bold; }
-QToolButton[score="true"]:focus { border: 2px solid palette(link); }
-"""
-
 # Reading → (colour on a light palette, colour on a dark palette).
 READING_COLOURS = {
     READY: ("#1b7a35", "#6fd68a"),
@@ -112,22 +103,21 @@ class CriterionEditor(QFrame):
         self.guidance.setWordWrap(True)
         self.guidance.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        # The chosen score stands out in the highlight colour of the palette (light or dark).
-        self.setStyleSheet(SCORE_BUTTON_STYLE)
+        # One choice of six (not scored, 1-5): radio buttons in a named group. Tab enters and
+        # leaves the group; the arrow keys choose within it, as everywhere else.
+        self.scores = QWidget()
+        self.scores.setObjectName(f"scores_{criterion.id}")
+        self.scores.setAccessibleName(_("Score for: {criterion}").format(criterion=title))
         self.buttons = QButtonGroup(self)
         self.buttons.setExclusive(True)
-        score_row = QHBoxLayout()
-        score_row.setSpacing(2)
+        score_row = QHBoxLayout(self.scores)
+        score_row.setContentsMargins(0, 0, 0, 0)
+        score_row.setSpacing(12)
         for value in range(0, 6):
-            button = QToolButton()
+            button = QRadioButton()
             button.setObjectName(f"score_{criterion.id}_{value}")
-            button.setCheckable(True)
-            button.setProperty("score", True)
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             if value:
                 button.setText(format_number(value))
-                button.setMinimumWidth(34)
                 meaning = template.levels[value].get(language)
                 button.setToolTip(plain_tooltip(meaning))
                 button.setAccessibleName(_("{criterion}: score {score}").format(criterion=title, score=value))
@@ -138,14 +128,13 @@ class CriterionEditor(QFrame):
                 button.setAccessibleName(_("{criterion}: not scored").format(criterion=title))
             self.buttons.addButton(button, value)
             score_row.addWidget(button)
-        self.buttons.idClicked.connect(self._score_clicked)
+        score_row.addStretch(1)
+        self.buttons.idToggled.connect(lambda value, on: on and self._score_clicked(value))
         self.meaning = QLabel()
         self.meaning.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.meaning.setObjectName(f"meaning_{criterion.id}")
         self.meaning.setWordWrap(True)
-        self.meaning.setMinimumWidth(160)
-        score_row.addSpacing(10)
-        score_row.addWidget(self.meaning, 1)
+        self.meaning.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         self.evidence = QLineEdit()
         self.evidence.setObjectName(f"evidence_{criterion.id}")
@@ -175,7 +164,8 @@ class CriterionEditor(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.guidance)
-        layout.addLayout(score_row)
+        layout.addWidget(self.scores)
+        layout.addWidget(self.meaning)
         layout.addLayout(fields)
         self.score: int | None = None
 
@@ -195,7 +185,8 @@ class CriterionEditor(QFrame):
             self.meaning.setText(_("{score} — {meaning}").format(
                 score=format_number(self.score), meaning=self.template.levels[self.score].get(self.language)))
         else:
-            self.meaning.setText(_("Not scored yet. Hover over a number to see what it means."))
+            self.meaning.setText(_("Not scored yet. Choose from 1 (not in place) to 5 (fully in place): "
+                                   "what the score means shows here."))
 
     def _score_clicked(self, value: int) -> None:
         score = value or None
@@ -320,12 +311,13 @@ class FeasibilityTab(PilotTab):
         weight_row = QHBoxLayout()
         weight_row.addWidget(self.weight_label)
         weight_row.addWidget(self.weight)
-        weight_row.addWidget(self.weight_hint, 1)
+        weight_row.addStretch(1)
 
         self.criteria_area = QScrollArea()
         self.criteria_area.setObjectName("feasibilityCriteria")
         self.criteria_area.setWidgetResizable(True)
         self.criteria_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.criteria_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wraps, never sideways
         self.criteria_widget = QWidget()
         self.criteria_layout = QVBoxLayout(self.criteria_widget)
         self.criteria_layout.setContentsMargins(0, 0, 8, 0)
@@ -338,6 +330,7 @@ class FeasibilityTab(PilotTab):
         dimension_layout.addWidget(self.dimension_description)
         dimension_layout.addWidget(self.dimension_score)
         dimension_layout.addLayout(weight_row)
+        dimension_layout.addWidget(self.weight_hint)
         dimension_layout.addWidget(self.weight_error)
         dimension_layout.addWidget(self.criteria_area, 1)
 
@@ -376,8 +369,8 @@ class FeasibilityTab(PilotTab):
         self.splitter.addWidget(self.pages)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([380, 760])
-        left.setMinimumWidth(300)
+        self.splitter.setSizes([340, 800])
+        left.setMinimumWidth(250)
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self.retranslate()

@@ -39,6 +39,7 @@ class ProjectScreen(Screen):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.title.setFont(font)
+        self.title.setWordWrap(True)
         self.details = QLabel()
         self.details.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.details.setObjectName("projectDetails")
@@ -47,11 +48,12 @@ class ProjectScreen(Screen):
         self.edit_button = QPushButton()
         self.edit_button.setObjectName("editProjectButton")
         self.edit_button.clicked.connect(self.edit_details)
-        header = QHBoxLayout()
-        header.addWidget(self.details, 1)
-        header.addWidget(self.edit_button)
         self.export_bar = ExportBar(context)
         self.export_bar.message.connect(self.message)
+        # The name and two buttons on one line; the details below them, the full width of the screen.
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.edit_button)
         header.addWidget(self.export_bar)
         self.header_buttons = header
         self.tabs = QTabWidget()
@@ -62,12 +64,18 @@ class ProjectScreen(Screen):
             page.message.connect(self.message)
             self.pages.append(page)
             self.tabs.addTab(page, "")
+        dashboard = self.page(DashboardTab)
+        dashboard.open_item_requested.connect(self.open_item)
+        dashboard.open_tab_requested.connect(self.tabs.setCurrentIndex)
         # A tab re-reads the store when it is shown, so edits made in another tab are always seen.
         self.tabs.currentChanged.connect(lambda _i: self._refresh_current())
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
         layout.addLayout(header)
-        layout.addWidget(self.share_place)
+        # The details, and where the project lives (this laptop or a team), on one line below.
+        place = QHBoxLayout()
+        place.addWidget(self.details, 1)
+        place.addWidget(self.share_place, 0)
+        layout.addLayout(place)
         layout.addWidget(self.tabs, 1)
         self.retranslate()
 
@@ -109,6 +117,12 @@ class ProjectScreen(Screen):
         self.details.setText(" · ".join(parts))
         self.share_place.show_record(project.id, project.workspace, project.name)
         self._refresh_current()
+
+    def open_item(self, checklist_id: str, item_id: str) -> None:
+        """Show a checklist item in the Checklists tab (from the dashboard's overdue list)."""
+        checklists = self.page(ChecklistTab)
+        self.tabs.setCurrentWidget(checklists)
+        checklists.show_item(checklist_id, item_id)
 
     def _refresh_current(self) -> None:
         page = self.tabs.currentWidget()

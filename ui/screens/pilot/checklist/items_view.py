@@ -24,6 +24,7 @@ from ui.screens.pilot.checklist.common import (
     ITEM_ROLE,
     LATE_COLOR,
     OVERDUE_ROLE,
+    PROGRESS_ROLE,
     SECTION_ROLE,
     STATUS_LABELS,
 )
@@ -57,6 +58,7 @@ class ItemsView:
                 self.checklist_picker.addItem(template.title.get(language) if template else template_id, checklist_id)
             index = self.checklist_picker.findData(self.checklist_id) if self.checklist_id else -1
             self.checklist_picker.setCurrentIndex(index if index >= 0 else 0)
+        self.checklist_picker.setToolTip(self.checklist_picker.currentText())  # cut off in a narrow window
         self.checklist_id = self.checklist_picker.currentData()
         self._fill_add_menu({template_id for _c, template_id, _v in checklists}, language)
         self._load_checklist()
@@ -98,6 +100,7 @@ class ItemsView:
         self._show_upgrade()
         self._fill_owner_filter(items, team)
         self._show_tree(items, language)
+        self._fit_columns()
         self._show_progress(items)
         self._apply_filters()
         self._show_hint(language)
@@ -151,7 +154,7 @@ class ItemsView:
             if structure != self._structure or language != self._language:
                 current = self._detail_id
                 self.tree.clear()
-                self._rows, self._section_rows, self._section_bars = {}, {}, {}
+                self._rows, self._section_rows = {}, {}
                 bold = QFont(self.tree.font())
                 bold.setBold(True)
                 sections_in_order = list(section_titles)
@@ -166,14 +169,7 @@ class ItemsView:
                     section.setData(0, SECTION_ROLE, key)
                     section.setFont(0, bold)
                     section.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                    section.setFirstColumnSpanned(False)
                     self._section_rows[key] = section
-                    bar = QProgressBar()
-                    bar.setObjectName(f"sectionProgress_{key}")
-                    bar.setAccessibleName(section_titles.get(key, key))
-                    bar.setMaximumHeight(self.tree.fontMetrics().height() + 4)
-                    bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-                    self._section_bars[key] = bar
                     for item in members:
                         row = QTreeWidgetItem(section)
                         row.setData(0, ITEM_ROLE, item.id)
@@ -182,9 +178,10 @@ class ItemsView:
                                      | Qt.ItemFlag.ItemIsUserCheckable)
                         self._rows[item.id] = row
                     section.setExpanded(True)
-                # Widgets go in once the rows exist (a bar in the Status column of each section).
-                for key, bar in self._section_bars.items():
-                    self.tree.setItemWidget(self._section_rows[key], COLUMN_STATUS, bar)
+                # A section row spans the columns: its title is never squeezed to "Gouv…"; its
+                # progress is drawn at the right by the tree's SectionDelegate.
+                for section in self._section_rows.values():
+                    section.setFirstColumnSpanned(True)
                 self._structure = structure
                 self._language = language
                 if current in self._rows:
@@ -200,10 +197,13 @@ class ItemsView:
 
     def _fill_row(self, row: QTreeWidgetItem, item: ItemRow, title: str, today: dt.date) -> None:
         row.setText(COLUMN_TITLE, title)
-        row.setToolTip(COLUMN_TITLE, plain_tooltip(title))
         row.setCheckState(COLUMN_TITLE, Qt.CheckState.Checked if item.status == "done" else Qt.CheckState.Unchecked)
         row.setText(COLUMN_STATUS, translated(STATUS_LABELS.get(item.status, item.status)))
         row.setText(COLUMN_OWNER, item.owner)
+        row.setToolTip(COLUMN_OWNER, plain_tooltip(item.owner) if item.owner else "")
+        # The title's tooltip also names the owner: a narrow window hides the Owner column.
+        status = translated(STATUS_LABELS.get(item.status, item.status))
+        row.setToolTip(COLUMN_TITLE, plain_tooltip(" — ".join(part for part in (title, status, item.owner) if part)))
         late = is_overdue(item, today)
         row.setData(0, OVERDUE_ROLE, late)
         if item.due_date:
@@ -228,11 +228,22 @@ class ItemsView:
     def _show_progress(self, items: list[ItemRow]) -> None:
         overall, sections = checklist_progress(self.template, items)
         self._set_bar(self.overall_bar, overall.done, overall.applicable)
+        titles, _items = self._titles(current_language())
         for progress in sections:
-            bar = self._section_bars.get(progress.key)
-            if bar is not None:
-                self._set_bar(bar, progress.done, progress.applicable, compact=True)
+            section = self._section_rows.get(progress.key)
+            if section is None:
+                continue
+            text = _("{done} of {total} done").format(done=format_number(progress.done),
+                                                      total=format_number(progress.applicable))
+            title = titles.get(progress.key, progress.key)
+            section.setData(0, PROGRESS_ROLE, (progress.done, progress.applicable))
+            section.setToolTip(0, plain_tooltip(f"{title}: {text}"))
+            section.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{title}, {text}")
 
+    def section_progress(self, key: str) -> tuple[int, int] | None:
+        """(done, applicable) of a section as the list shows it."""
+        section = self._section_rows.get(key)
+        return section.data(0, PROGRESS_ROLE) if section is not None else None
 
     @staticmethod
     def _set_bar(bar: QProgressBar, done: int, total: int, compact: bool = False) -> None:
@@ -326,6 +337,19 @@ class ItemsView:
         if row is not None:
             self.tree.setCurrentItem(row)
 
+
+    def show_item(self, checklist_id: str, item_id: str) -> None:
+        """Show ``item_id`` of ``checklist_id`` in the editor, whatever the filters, focus on the list."""
+        index = self.checklist_picker.findData(checklist_id)
+        if index >= 0 and index != self.checklist_picker.currentIndex():
+            self.checklist_picker.setCurrentIndex(index)
+        if item_id in self._rows and self._rows[item_id].isHidden():
+            self.clear_filters()
+        self.select_item(item_id)
+        row = self._rows.get(item_id)
+        if row is not None:
+            self.tree.scrollToItem(row)
+            self.tree.setFocus()
 
     def item_id(self, item_key: str) -> str | None:
         """The id of the item made from the template item ``item_key`` in the shown checklist."""

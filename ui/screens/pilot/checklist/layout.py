@@ -3,14 +3,16 @@ panel of the chosen item (with its evidence files); every label set in ``retrans
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.i18n import _, translated
+from companion.i18n import _, format_date, translated
 from companion.pilot.checklist_view import ANY, NOT_DONE
 from companion.pilot.store import STATUSES
 from ui.icons import icon
@@ -43,7 +45,9 @@ from ui.screens.pilot.checklist.common import (
     MIN_DATE,
     STATUS_LABELS,
     FocusOut,
+    SectionDelegate,
 )
+from ui.widgets.date_field import DateField
 from ui.widgets.dates import use_medium_dates
 
 
@@ -71,7 +75,7 @@ class ChecklistLayout:
         self.overall_label = QLabel()
         self.overall_bar = QProgressBar()
         self.overall_bar.setObjectName("checklistOverallProgress")
-        self.overall_bar.setMinimumWidth(200)
+        self.overall_bar.setMinimumWidth(140)
         self.overall_bar.setMaximumWidth(320)
         top = QHBoxLayout()
         top.addWidget(self.checklist_label)
@@ -133,7 +137,6 @@ class ChecklistLayout:
         filters.addWidget(self.overdue_only)
         filters.addWidget(self.clear_filters_button)
         filters.addStretch(1)
-        filters.addWidget(self.shown_label)
 
         # --- the items, by section ------------------------------------------------------
         self.tree = QTreeWidget()
@@ -141,16 +144,22 @@ class ChecklistLayout:
         self.tree.setColumnCount(5)
         self.tree.setRootIsDecorated(True)
         self.tree.setIndentation(14)
-        self.tree.setUniformRowHeights(True)
+        # A long name wraps onto a second line in a narrow window, rather than ending in "…".
+        self.tree.setUniformRowHeights(False)
+        self.tree.setWordWrap(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setTabKeyNavigation(False)  # Tab leaves the list; arrows move inside it
+        self.tree.setItemDelegate(SectionDelegate(self.tree))
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COLUMN_TITLE, QHeaderView.ResizeMode.Stretch)
         for column in (COLUMN_STATUS, COLUMN_OWNER, COLUMN_DUE, COLUMN_EVIDENCE):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setMinimumSectionSize(40)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(32)
+        # Row heights follow the width of the names' column (they wrap).
+        header.sectionResized.connect(lambda column, _old, _new: column == COLUMN_TITLE and self.tree.doItemsLayout())
         self.tree.currentItemChanged.connect(lambda current, _previous: self._current_changed(current))
         self.tree.itemChanged.connect(self._item_ticked)
         self.tree.itemActivated.connect(self._item_activated)
@@ -163,6 +172,7 @@ class ChecklistLayout:
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.addWidget(self.tree, 1)
         list_layout.addWidget(self.empty_label)
+        list_layout.addWidget(self.shown_label, 0, Qt.AlignmentFlag.AlignRight)
 
         # --- the chosen item ------------------------------------------------------------
         self.hint_title = QLabel()
@@ -209,9 +219,8 @@ class ChecklistLayout:
         self.owner_combo.lineEdit().setObjectName("itemOwnerText")
         self.owner_combo.activated.connect(lambda _i: self._save_owner())
         self.owner_combo.lineEdit().editingFinished.connect(self._save_owner)
-        self.due_edit = QDateEdit()
+        self.due_edit = DateField()
         self.due_edit.setObjectName("itemDueDate")
-        self.due_edit.setCalendarPopup(True)
         self.due_edit.setDateRange(MIN_DATE, MAX_DATE)
         self.due_edit.dateChanged.connect(lambda _d: self._date_edited())
         self.due_edit.editingFinished.connect(self._save_due_date)
@@ -269,6 +278,8 @@ class ChecklistLayout:
         self.attachments = QListWidget()
         self.attachments.setObjectName("itemAttachments")
         self.attachments.setMaximumHeight(76)
+        self.attachments.setWordWrap(True)
+        self.attachments.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.attachments.itemActivated.connect(lambda entry: self.open_attachment(entry))
         self.attachments.currentItemChanged.connect(lambda *_: self._update_evidence_buttons())
         self.attach_button = QPushButton(icon("attach"), "")
@@ -285,12 +296,14 @@ class ChecklistLayout:
         self.attach_progress.setRange(0, 0)
         self.attach_progress.setMaximumWidth(160)
         self.attach_progress.hide()
-        evidence_buttons = QHBoxLayout()
-        evidence_buttons.addWidget(self.attach_button)
-        evidence_buttons.addWidget(self.open_button)
-        evidence_buttons.addWidget(self.remove_button)
-        evidence_buttons.addStretch(1)
-        evidence_buttons.addWidget(self.attach_progress)
+        # Two rows, so the three buttons fit the narrow panel of a 1024×768 screen.
+        evidence_buttons = QGridLayout()
+        evidence_buttons.setContentsMargins(0, 0, 0, 0)
+        evidence_buttons.addWidget(self.attach_button, 0, 0)
+        evidence_buttons.addWidget(self.attach_progress, 0, 1)
+        evidence_buttons.addWidget(self.open_button, 1, 0)
+        evidence_buttons.addWidget(self.remove_button, 1, 1)
+        evidence_buttons.setColumnStretch(2, 1)
 
         editor = QWidget()
         editor_layout = QVBoxLayout(editor)
@@ -323,8 +336,11 @@ class ChecklistLayout:
         self.splitter.addWidget(detail_scroll)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([720, 400])
-        detail_scroll.setMinimumWidth(340)
+        self.splitter.setSizes([650, 350])
+        self.splitter.splitterMoved.connect(lambda *_args: self._fit_columns())
+        detail_scroll.setMinimumWidth(270)
+        list_side.setMinimumWidth(380)
+        self.detail_scroll = detail_scroll
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -332,6 +348,32 @@ class ChecklistLayout:
         layout.addLayout(filters)
         layout.addWidget(self.splitter, 1)
 
+
+    def _fit_columns(self) -> None:
+        """Status, owner, due date and evidence as wide as their texts; the item's name takes the
+        rest. When that leaves the name under ~220 px (1024×768), the Owner column is hidden (then
+        Status): both stay in the item's tooltip, the panel and the filters."""
+        metrics = self.tree.fontMetrics()
+        status = max(metrics.horizontalAdvance(translated(label)) for label in STATUS_LABELS.values()) + 18
+        status = max(status, metrics.horizontalAdvance(self.tree.headerItem().text(COLUMN_STATUS)) + 18)
+        due = max(metrics.horizontalAdvance(format_date(dt.date(2026, 12, 29))),
+                  metrics.horizontalAdvance(self.tree.headerItem().text(COLUMN_DUE))) + 32
+        owners_shown = [self.tree.headerItem().text(COLUMN_OWNER)] + [item.owner for item in self._items.values()]
+        owner = min(max(metrics.horizontalAdvance(name) for name in owners_shown) + 18, 150)
+        evidence = 32
+        widths = {COLUMN_STATUS: status, COLUMN_OWNER: owner, COLUMN_DUE: due, COLUMN_EVIDENCE: evidence}
+        room = self.tree.viewport().width() - status - due - evidence
+        hide_owner = room - owner < 220
+        hide_status = hide_owner and room < 220  # very narrow (long translations): the tick still says done
+        self.tree.setColumnHidden(COLUMN_OWNER, hide_owner)
+        self.tree.setColumnHidden(COLUMN_STATUS, hide_status)
+        for column, width in widths.items():
+            if self.tree.columnWidth(column) != width:
+                self.tree.setColumnWidth(column, width)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def retranslate(self) -> None:
         self.setAccessibleName(_("Project checklists"))
@@ -359,6 +401,7 @@ class ChecklistLayout:
         header_item.setData(COLUMN_EVIDENCE, Qt.ItemDataRole.AccessibleTextRole, _("Evidence files"))
         self.tree.setAccessibleName(_("Checklist items by section"))
         self.detail.setAccessibleName(_("The chosen item"))
+        self.detail_scroll.setAccessibleName(_("The chosen item"))
         self.status_label.setText(_("Status:"))
         self.owner_label.setText(_("Owner:"))
         self.due_label.setText(_("Due date:"))
@@ -399,3 +442,4 @@ class ChecklistLayout:
                 self.status_filter.addItem(translated(STATUS_LABELS[status]), status)
             self.status_filter.setCurrentIndex(max(current, 0))
         self._language = ""  # item texts are re-read in the new language at the next refresh
+        self._fit_columns()

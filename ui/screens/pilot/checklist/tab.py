@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QProgressBar, QTreeWidgetItem
+from PySide6.QtWidgets import QTreeWidgetItem
 
 from companion.i18n import _
 from companion.pilot.store import ItemRow
@@ -31,7 +31,6 @@ class ChecklistTab(ChecklistLayout, ItemsView, ItemEditor, EvidenceFiles, PilotT
         self._items: dict[str, ItemRow] = {}
         self._rows: dict[str, QTreeWidgetItem] = {}
         self._section_rows: dict[str, QTreeWidgetItem] = {}
-        self._section_bars: dict[str, QProgressBar] = {}
         self._structure: list[tuple[str, str]] = []
         self._language = ""
         self._loading = False
