@@ -29,6 +29,14 @@ def read_in_label(code: str) -> str:
     return {"en": _("Read in English"), "fr": _("Read in French")}.get(code, code)
 
 
+def origin_text(origin: str) -> str:
+    """Where a guide's text came from, in words (a lesson is its training module's text)."""
+    return {"bundled": _("Comes with the Companion"),
+            "library": _("From the library server"),
+            "user": _("Imported by you"),
+            "training": _("A lesson of a training module")}.get(origin, origin)
+
+
 class ReaderScreen(Screen):
     open_guide_requested = Signal(str, str)  # slug, language
     bookmarks_changed = Signal()
@@ -53,6 +61,14 @@ class ReaderScreen(Screen):
         self.meta_label = QLabel()
         self.meta_label.setObjectName("guideDetails")
         self.meta_label.setWordWrap(True)  # long French details wrap rather than push the buttons off
+        # Where this text came from (issue 11): bundled, the library server, imported by the user.
+        self.origin_label = QLabel()
+        self.origin_label.setObjectName("guideOrigin")
+        self.origin_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.origin_label.setWordWrap(True)
+        small = self.origin_label.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        self.origin_label.setFont(small)
 
         self.bookmark_button = QToolButton()
         self.bookmark_button.setObjectName("bookmarkButton")
@@ -77,8 +93,12 @@ class ReaderScreen(Screen):
         self.contents_button.setIcon(icon("contents"))
         self.contents_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
+        details = QVBoxLayout()
+        details.setSpacing(0)
+        details.addWidget(self.meta_label)
+        details.addWidget(self.origin_label)
         actions = QHBoxLayout()
-        actions.addWidget(self.meta_label, 1)
+        actions.addLayout(details, 1)
         actions.addWidget(self.present_button)
         actions.addWidget(self.contents_button)
         actions.addWidget(self.bookmark_button)
@@ -104,7 +124,7 @@ class ReaderScreen(Screen):
 
         self.toc = QTreeWidget()
         self.toc.setObjectName("tableOfContents")
-        self.toc.setHeaderHidden(True)
+        self.toc.setHeaderHidden(True)  # its (hidden) header is still read: it is named in retranslate()
         self.toc.itemActivated.connect(self._toc_activated)
         self.toc.itemClicked.connect(self._toc_activated)
         self.browser = GuideBrowser()
@@ -155,6 +175,9 @@ class ReaderScreen(Screen):
         self._fill_toc(view)
         self.browser.show_html(view.html)  # a long guide arrives later, from a pool thread
         self._show_labels()
+        # Reading starts in the text (keys scroll it, Tab goes from link to link), not on the
+        # first button; a widget not yet shown takes the focus when it is.
+        self.browser.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
     def _document_ready(self) -> None:
@@ -236,6 +259,7 @@ class ReaderScreen(Screen):
         self.contents_button.setToolTip(_("Show or hide the table of contents"))
         self.contents_button.setAccessibleName(_("Table of contents"))
         self.toc.setAccessibleName(_("Table of contents"))
+        self.toc.setHeaderLabels([_("Sections")])
         self.browser.setAccessibleName(_("Guide text"))
         self.bookmark_button.setAccessibleName(_("Bookmark this guide"))
         self.other_language_button.setAccessibleName(_("Read this guide in the other language"))
@@ -256,6 +280,7 @@ class ReaderScreen(Screen):
                 language=language_name(view.language), revision=view.revision, words=words,
                 date=format_date(view.updated_at))
         )
+        self.origin_label.setText(origin_text(view.origin))
         self._show_bookmark(view.bookmarked)
         other = [code for code in view.translation.available if code != view.language]
         self.other_language_button.setEnabled(bool(other))
