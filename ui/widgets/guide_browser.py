@@ -26,6 +26,7 @@ from companion.config import bundled_image
 from companion.content.limits import html_problem
 from companion.i18n import _
 from ui.runner import run_in_background
+from ui.widgets.guide_accessible import announce_new_document, make_accessible
 
 BACKGROUND_HTML_CHARS = 60_000  # about a 6,000-word guide: parsed in ~20 ms, so no need for a thread
 DOCUMENT_MARGIN = 16
@@ -126,6 +127,7 @@ class GuideBrowser(QTextBrowser):
         self.loading = False
         self._generation = 0
         self._has_images = False
+        make_accessible(self)  # headings, paragraphs, links and pictures for screen readers
         self._install(GuideDocument())
 
     def show_html(self, fragment: str) -> None:
@@ -180,6 +182,7 @@ class GuideBrowser(QTextBrowser):
         document.setParent(self)  # the view owns it: setDocument() deletes the one it replaces
         self.setDocument(document)
         self._fit_images()
+        announce_new_document(self)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
