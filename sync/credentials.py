@@ -29,6 +29,8 @@ KEYRING_SERVICE = "openIMIS Companion sync"
 TOKEN_FILE = "sync-token"
 ACCOUNT_KEY = "sync.account"  # {server_url, username, user_id, token_store}
 TEAMS_KEY = "sync.teams"
+WORKSPACES_KEY = "sync.workspaces"  # {id: {name, kind, role}} as the server last listed them
+WRITING_ROLES = ("member", "editor", "admin")
 
 
 class SignInError(Exception):
@@ -187,6 +189,7 @@ def sign_in(replica: Any, data_dir: Path, url: str, username: str, password: str
         replica.set_sync_state(TEAMS_KEY, [])
     replica.set_sync_state(ACCOUNT_KEY, {"server_url": server_url, "username": answer.user.username,
                                          "user_id": answer.user.id, "token_store": where})
+    remember_workspaces(replica, answer.workspaces)
     return answer
 
 
@@ -217,6 +220,28 @@ def set_teams(replica: Any, teams: list[str]) -> None:
 
 def chosen_teams(replica: Any) -> list[str]:
     return list(replica.get_sync_state(TEAMS_KEY, []) or [])
+
+
+def remember_workspaces(replica: Any, workspaces: list[Any]) -> None:
+    """Keep the names and roles the server gives (a screen offering "share with a team" needs them offline)."""
+    known = {info.id: {"name": info.name, "kind": info.kind, "role": info.role} for info in workspaces}
+    if known != (replica.get_sync_state(WORKSPACES_KEY) or {}):
+        replica.set_sync_state(WORKSPACES_KEY, known)
+
+
+def shareable_teams(replica: Any) -> list[tuple[str, str]]:
+    """(id, name) of the team workspaces kept on this laptop where this person may write, by name."""
+    known = replica.get_sync_state(WORKSPACES_KEY) or {}
+    teams = [(workspace, known[workspace]["name"]) for workspace in chosen_teams(replica)
+             if workspace in known and known[workspace].get("kind") == "team"
+             and known[workspace].get("role") in WRITING_ROLES]
+    return sorted(teams, key=lambda team: team[1].casefold())
+
+
+def workspace_name(replica: Any, workspace: str) -> str | None:
+    """The team's name as the server gave it; None for a workspace this laptop knows no name for."""
+    known = replica.get_sync_state(WORKSPACES_KEY) or {}
+    return (known.get(workspace) or {}).get("name")
 
 
 def _device_name() -> str:

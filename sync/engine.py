@@ -46,6 +46,7 @@ import urllib3
 from companion.replication import Change, Record
 from sync import wire
 from sync.client import BlobHashMismatch, ProblemError, ProtocolError, SyncClient, VersionMismatch
+from sync.credentials import remember_workspaces
 
 log = logging.getLogger(__name__)
 
@@ -371,6 +372,7 @@ class SyncEngine:
         return set(self.replica.get_sync_state(TEAMS_KEY, []) or [])
 
     def _wanted(self, workspaces: Sequence[wire.WorkspaceInfo]) -> list[wire.WorkspaceInfo]:
+        remember_workspaces(self.replica, list(workspaces))  # names and roles, for screens offline
         teams = self.chosen_teams()
         # The library first: it is what a new laptop needs most.
         order = {"library": 0, "personal": 1, "team": 2}

@@ -66,6 +66,18 @@ class CrashDialog(QDialog):
         self.copy_button.setText(_("Copied"))
 
 
+def _show_what_is_stored(app: QApplication) -> None:
+    """After a write that failed, the screen on show re-reads the database: it must not keep
+    showing a change that was never saved (a ticked box, a typed figure)."""
+    for window in app.topLevelWidgets():
+        refresh = getattr(window, "_refresh_current_screen", None)
+        if callable(refresh):
+            try:
+                refresh()
+            except Exception:  # noqa: BLE001 (the data file may be unreadable too: the dialog said so)
+                pass
+
+
 def install_crash_hook(log_file: Path, show_dialog: bool) -> None:
     def hook(exc_type, exc_value, exc_traceback) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
@@ -76,6 +88,8 @@ def install_crash_hook(log_file: Path, show_dialog: bool) -> None:
         app = QApplication.instance()
         if show_dialog and app is not None:
             CrashDialog(report, log_file, error=exc_value).exec()
+            if is_storage_error(exc_value):
+                _show_what_is_stored(app)
         elif app is not None:
             app.exit(EXIT_CRASHED)
         else:

@@ -22,6 +22,7 @@ from ui.screens.home import HomeScreen
 from ui.screens.library import LibraryScreen
 from ui.screens.reader import ReaderScreen
 from ui.screens.search import SearchScreen
+from ui.sharing import Sharing
 from ui.translation import LanguageManager
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
 
         records = records_for(library.engine)
         self.undo_stack = EditStack(records, self)
+        self.sharing = Sharing(self)  # projects and sessions offer "Share with a team" once sync is installed
         self.undo_stack.refused.connect(self._show_message)
         # What changed in the core (an undo, a sync): the screen on view decides whether to re-read.
         self.changes = RecordChanges(records.bus, self)
@@ -192,7 +194,7 @@ class MainWindow(QMainWindow):
             from ui.screens.pilot.base import PilotContext
 
             self._project_screen = Screen(PilotContext(self.pilot, self.pilot.templates, self.undo_stack,
-                                                       self._data_dir))
+                                                       self._data_dir, self.sharing))
             self._project_screen.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
             self._add_screen("project", self._project_screen)
         return self._project_screen
@@ -208,7 +210,7 @@ class MainWindow(QMainWindow):
     def _training_context(self):
         from ui.screens.training.base import TrainingContext
 
-        return TrainingContext(self.training, self.library, self.undo_stack)
+        return TrainingContext(self.training, self.library, self.undo_stack, self.sharing)
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -35,6 +35,8 @@ class SyncUI(QObject):
         self._conflicts: ConflictScreen | None = None
         self.details: SyncDetailsDialog | None = None
         self.controller.finished.connect(self._after_sync)
+        if getattr(window, "sharing", None) is not None:
+            window.sharing.connect_replica(replica)
 
     def start(self) -> None:
         self.controller.start()

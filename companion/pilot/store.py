@@ -61,6 +61,7 @@ class ProjectInfo:
     team: tuple[str, ...]
     archived: bool
     updated_at: dt.datetime
+    workspace: str = "local"  # "local": only on this laptop; else the team workspace it is shared in
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ class ScoreRow:
 
 def _project_info(project: Project, team: tuple[str, ...]) -> ProjectInfo:
     return ProjectInfo(project.id, project.name, project.country, project.scheme, project.currency,
-                       project.usd_rate, project.start_date, team, project.archived, project.updated_at)
+                       project.usd_rate, project.start_date, team, project.archived, project.updated_at,
+                       project.workspace)
 
 
 def _converted(amount: str, rate: Decimal | None) -> str:

@@ -35,7 +35,7 @@ class CodecError(ValueError):
     """A JSON value that does not fit the column (wrong type): kept as it came, in record_field.extra."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # codecs are module constants: compared by identity (fast `in` checks)
 class Codec:
     encode: Callable[[Any], Any]  # column value -> JSON value
     decode: Callable[[Any], Any]  # JSON value -> column value (raises CodecError)

@@ -14,6 +14,7 @@ docs/sync-protocol.md is the contract.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from collections import defaultdict
@@ -25,14 +26,14 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, select, text
 from sqlalchemy.orm import Session
 
-from companion.records.registry import (BOOL, BUNDLED_WORKSPACE, INT, LOCAL_WORKSPACE, OPTIONAL_INT, OPTIONAL_TEXT,
-                                        RECORD_TYPES, TEXT, CodecError, RecordType, record_type)
+from companion.records.registry import (BOOL, BUNDLED_WORKSPACE, DATE, INT, LOCAL_WORKSPACE, OPTIONAL_INT,
+                                        OPTIONAL_TEXT, RECORD_TYPES, TEXT, CodecError, RecordType, record_type)
 from companion.records.writer import OFFSET_KEY, Edit, allow_writes, records_for
 from companion.replication import (CONFLICT_TYPE, Change, ChangeRejected, FieldWrite, Record,
                                    check_change, merge_change, record_as_change, record_hash)
 from companion.replication.digest import EMPTY_DIGEST, canonical_json, combine
 
-_EXACT = (TEXT, OPTIONAL_TEXT, INT, OPTIONAL_INT, BOOL)
+_EXACT = (TEXT, OPTIONAL_TEXT, INT, OPTIONAL_INT, BOOL, DATE)
 CURSOR_KEY = "sync.cursor."
 STATE_KEY = "sync.state."
 BATCH = 500  # records read and written per statement batch
@@ -222,31 +223,35 @@ class LocalReplica:
     def records_of(self, workspace: str, root_record_id: str | None = None) -> Iterator[Record]:
         """Every record of the workspace with its fields and clocks (tombstones and conflicts too);
         with ``root_record_id``, one pilot project and everything in it."""
-        wanted = self._project_tree(root_record_id) if root_record_id else None
+        wanted = self._tree(root_record_id) if root_record_id else None
         with self.records.sessions() as session:
-            for spec in RECORD_TYPES.values():
-                table = spec.table
-                id_column = table.c[spec.id_column]
-                query = select(id_column, *[table.c[f.column] for f in spec.fields]).where(
-                    table.c.workspace == workspace)
-                rows = session.execute(query).all()
-                for start in range(0, len(rows), BATCH):
-                    chunk = rows[start:start + BATCH]
-                    if wanted is not None:
-                        chunk = [row for row in chunk if row[0] in wanted]
-                    stamps = _stamps(session, [row[0] for row in chunk])
-                    for row in chunk:
-                        record = _record_from_row(spec, row[0], dict(zip([f.name for f in spec.fields], row[1:])),
-                                                  stamps.get(row[0], {}))
-                        if record.fields:
-                            yield record
-            if wanted is None:
-                foreign = session.execute(text("SELECT id, type FROM foreign_record WHERE workspace = :w"),
-                                          {"w": workspace}).all()
-                stamps = _stamps(session, [row.id for row in foreign])
-                for row in foreign:
-                    fields = {name: {"v": json.loads(extra), "t": t} for name, (t, extra) in stamps.get(row.id, {}).items()}
-                    yield Record(row.id, row.type, fields)
+            yield from self._records_in(session, workspace, wanted)
+
+    def _records_in(self, session: Session, workspace: str, wanted: set[str] | None) -> Iterator[Record]:
+        for spec in RECORD_TYPES.values():
+            table = spec.table
+            id_column = table.c[spec.id_column]
+            query = select(id_column, *[table.c[f.column] for f in spec.fields]).where(
+                table.c.workspace == workspace)
+            rows = session.execute(query).all()
+            for start in range(0, len(rows), BATCH):
+                chunk = rows[start:start + BATCH]
+                if wanted is not None:
+                    chunk = [row for row in chunk if row[0] in wanted]
+                stamps = _stamps(session, [row[0] for row in chunk])
+                for row in chunk:
+                    record = _record_from_row(spec, row[0], dict(zip([f.name for f in spec.fields], row[1:])),
+                                              stamps.get(row[0], {}))
+                    if record.fields:
+                        yield record
+        if wanted is None:
+            foreign = session.execute(text("SELECT id, type FROM foreign_record WHERE workspace = :w"),
+                                      {"w": workspace}).all()
+            stamps = _stamps(session, [row.id for row in foreign])
+            for row in foreign:
+                fields = {name: {"v": json.loads(extra), "t": t}
+                          for name, (t, extra) in stamps.get(row.id, {}).items()}
+                yield Record(row.id, row.type, fields)
 
     def export_changes(self, workspace: str, root_record_id: str | None = None) -> Iterator[Change]:
         """The workspace (or one pilot project) as whole-state changes: what a bundle file carries."""
@@ -318,9 +323,9 @@ class LocalReplica:
         queued changes are replaced by one whole-state change each in the new workspace.
         ``record_ids`` None moves every local record of the personal types (bookmarks, reading)."""
         personal = {"bookmark", "reading_state"}
-        moved = 0
+        wanted = set(record_ids) if record_ids is not None else None
+        moved: list[str] = []
         with self.records.sessions.begin() as session, allow_writes():
-            wanted = set(record_ids) if record_ids is not None else None
             for spec in RECORD_TYPES.values():
                 if wanted is None and spec.name not in personal:
                     continue
@@ -333,25 +338,24 @@ class LocalReplica:
                     session.execute(table.update().where(table.c[spec.id_column].in_(chunk)).values(workspace=workspace))
                     session.execute(text("DELETE FROM outbox WHERE record_id IN :ids").bindparams(
                         bindparam("ids", expanding=True)), {"ids": chunk})
-                    moved += len(chunk)
+                    moved.extend(chunk)
             session.flush()
-        # Then queue each moved record's whole state, as its first change in the new workspace.
-        for record in list(self.records_of(workspace)):
-            if record_ids is not None and record.id not in set(record_ids):
-                continue
-            with self.engine.begin() as connection:
-                pending = connection.execute(text("SELECT 1 FROM outbox WHERE record_id = :id"),
-                                             {"id": record.id}).first()
-                if pending:
-                    continue
-                with allow_writes():
-                    connection.execute(text(
-                        "INSERT INTO outbox (change_id, workspace, record_id, type, fields)"
-                        " VALUES (:c, :w, :r, :t, :f)"),
-                        {"c": str(uuid.uuid4()), "w": workspace, "r": record.id, "t": record.type,
-                         "f": canonical_json(record.fields)})
-        self.records.bus.publish(set(RECORD_TYPES), set(), local=True)
-        return moved
+            # Each moved record's whole state is its first change in the new workspace (same transaction:
+            # a power cut never leaves a moved record with nothing queued to push).
+            moved_set = set(moved)
+            for record in self._records_in(session, workspace, moved_set):
+                session.execute(text("INSERT INTO outbox (change_id, workspace, record_id, type, fields)"
+                                     " VALUES (:c, :w, :r, :t, :f)"),
+                                {"c": str(uuid.uuid4()), "w": workspace, "r": record.id, "t": record.type,
+                                 "f": canonical_json(record.fields)})
+        if moved:
+            self.records.bus.publish(set(RECORD_TYPES), set(moved), local=True)
+        return len(moved)
+
+    def share(self, root_id: str, workspace: str) -> int:
+        """Move a pilot project or a training session made on this laptop, with everything in it,
+        into a team workspace: the team receives it at the next sync. Returns how many records moved."""
+        return self.adopt(self._tree(root_id), workspace)
 
     # --- the merge ---------------------------------------------------------------------------------
 
@@ -390,6 +394,7 @@ class LocalReplica:
         touched: dict[str, Record] = {}
         latest = ""  # the newest stamp seen: the device clock must sort after it
         seen = set()
+        remembered: list[tuple[str]] = []  # change ids applied now, written in one statement
         if not pulled and not queue:
             wanted = [change.change_id for change in changes]
             seen = {c for (c,) in session.execute(text("SELECT change_id FROM applied_change WHERE change_id IN :ids")
@@ -431,13 +436,15 @@ class LocalReplica:
                 merged, changed, outcome_conflicts = outcome.record, outcome.changed, outcome.conflicts
                 if not queue:
                     seen.add(change.change_id)
-                    session.execute(text("INSERT OR IGNORE INTO applied_change (change_id) VALUES (:c)"),
-                                    {"c": change.change_id})
+                    remembered.append((change.change_id,))
             latest = max(latest, max(write.t for write in change.fields.values()))
             conflicts += outcome_conflicts
             if changed:
                 current[change.record_id] = merged
                 touched[change.record_id] = merged
+        if remembered:
+            session.connection().exec_driver_sql("INSERT OR IGNORE INTO applied_change (change_id) VALUES (?)",
+                                                 remembered)
         if latest:
             self.records.clock_in(session).observe(latest)
         if touched:
@@ -481,24 +488,27 @@ class LocalReplica:
         for record_id, record in touched.items():
             spec = record_type(record.type)
             before = stamps.get(record_id, {})
-            changed_fields = {name: value for name, value in record.fields.items()
-                              if before.get(name, (None,))[0] != value["t"]
-                              or _extra_of(spec, name, value["v"]) != before.get(name, (None, None))[1]}
             if spec is None:
                 if current_before.get(record_id) is None:
                     session.execute(text("INSERT INTO foreign_record (id, type, workspace) VALUES (:i, :t, :w)"),
                                     {"i": record_id, "t": record.type, "w": workspace})
-                for name, value in changed_fields.items():
-                    clock_rows.append({"id": record_id, "field": name, "t": value["t"],
-                                       "extra": canonical_json(value["v"])})
+                for name, value in record.fields.items():
+                    extra = canonical_json(value["v"])
+                    if before.get(name) != (value["t"], extra):
+                        clock_rows.append((record_id, name, value["t"], extra))
                 continue
             columns: dict[str, Any] = {}
-            for name, value in changed_fields.items():
-                spec_field = spec.field(name)
-                extra = _extra_of(spec, name, value["v"])
+            for name, value in record.fields.items():
+                spec_field, v = spec.field(name), value["v"]
+                exact = spec_field is not None and spec_field.codec in _EXACT and _fits_exactly(spec_field.codec, v)
+                extra = None if exact else _extra_of(spec, name, v)
+                if before and before.get(name) == (value["t"], extra):
+                    continue  # stored exactly so already
                 if spec_field is not None and extra is None:
-                    columns[spec_field.column] = spec_field.codec.decode(value["v"])
-                clock_rows.append({"id": record_id, "field": name, "t": value["t"], "extra": extra})
+                    # (texts, numbers and booleans that fit are their own column value)
+                    exact_as_is = exact and spec_field.codec is not DATE
+                    columns[spec_field.column] = v if exact_as_is else spec_field.codec.decode(v)
+                clock_rows.append((record_id, name, value["t"], extra))
             if current_before.get(record_id) is None:
                 inserts[spec.name].append(_complete_row(spec, record_id, workspace, columns))
             elif columns:
@@ -509,14 +519,15 @@ class LocalReplica:
                                      " VALUES (:c, :w, :r, :t, :f)"),
                                 {"c": str(uuid.uuid4()), "w": workspace, "r": record_id, "t": record.type,
                                  "f": canonical_json(record.fields)})
+        connection = session.connection()
         for type_name, rows in inserts.items():
-            session.execute(record_type(type_name).table.insert(), rows)
+            _insert_rows(connection, record_type(type_name).table, rows)
         if clock_rows:
             # Straight to the driver: tens of thousands of plain rows, nothing for SQLAlchemy to convert.
-            session.connection().exec_driver_sql(
+            connection.exec_driver_sql(
                 "INSERT INTO record_field (record_id, field, t, extra) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (record_id, field) DO UPDATE SET t = excluded.t, extra = excluded.extra",
-                [(row["id"], row["field"], row["t"], row["extra"]) for row in clock_rows])
+                clock_rows)
 
     def _pending_fields(self, session: Session, workspace: str) -> set[tuple[str, str]]:
         pending: set[tuple[str, str]] = set()
@@ -525,10 +536,10 @@ class LocalReplica:
             pending.update((record_id, name) for name in json.loads(fields))
         return pending
 
-    def _project_tree(self, project_id: str) -> set[str]:
-        """A project and every record in it (checklists, items, evidence, feasibility, case, lines),
-        and the conflict records about them."""
-        wanted = {project_id}
+    def _tree(self, root_id: str) -> set[str]:
+        """A record and every record in it (a project's checklists, items, evidence, feasibility, case
+        and lines; a training session's participants and attendance), and the conflict records about them."""
+        wanted = {root_id}
         children = [spec for spec in RECORD_TYPES.values() if spec.parent]
         with self.engine.connect() as connection:
             grew = True
@@ -677,12 +688,34 @@ def _extra_of(spec: RecordType | None, name: str, value: Any) -> str | None:
 def _fits_exactly(codec, value: Any) -> bool:
     """Texts, whole numbers and booleans come back from their columns exactly as they went in."""
     if value is None:
-        return codec in (OPTIONAL_TEXT, OPTIONAL_INT)
+        return codec in (OPTIONAL_TEXT, OPTIONAL_INT, DATE)
+    if codec is DATE:
+        return type(value) is str and len(value) == 10 and _iso_date_round_trips(value)
     if codec in (TEXT, OPTIONAL_TEXT):
         return type(value) is str
     if codec is BOOL:
         return type(value) is bool
     return type(value) is int and -(2 ** 63) <= value < 2 ** 63
+
+
+def _insert_rows(connection, table, rows: list[dict[str, Any]]) -> None:
+    """INSERT many whole rows straight through the driver, each value converted by its column's
+    own SQLAlchemy type (so dates, JSON and booleans are stored exactly as the ORM stores them):
+    a first sync inserts thousands of rows, and SQLAlchemy's per-row bookkeeping was most of the time."""
+    names = list(rows[0])
+    processors = [table.c[name].type._cached_bind_processor(connection.dialect) for name in names]
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})")
+    connection.exec_driver_sql(sql, [
+        tuple(value if convert is None else convert(value)
+              for value, convert in zip((row[name] for name in names), processors))
+        for row in rows])
+
+
+def _iso_date_round_trips(value: str) -> bool:
+    try:
+        return dt.date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def _complete_row(spec: RecordType, record_id: str, workspace: str, columns: dict[str, Any]) -> dict[str, Any]:

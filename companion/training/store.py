@@ -118,6 +118,7 @@ class SessionInfo:
     notes: str
     participants: int = 0
     quiz_fingerprint: str = ""
+    workspace: str = "local"  # "local": only on this laptop; else the team workspace it is shared in
 
     @property
     def end_date(self) -> dt.date:
@@ -159,7 +160,8 @@ def _question_row(row: TrainingQuestion) -> QuestionRow:
 
 def _session_info(row: TrainingSession, participants: int = 0) -> SessionInfo:
     return SessionInfo(row.id, row.module_slug, row.module_title, row.language, row.start_date, row.days, row.place,
-                       row.trainer, row.quiz_size, row.pass_mark, row.notes, participants, row.quiz_fingerprint)
+                       row.trainer, row.quiz_size, row.pass_mark, row.notes, participants, row.quiz_fingerprint,
+                       row.workspace)
 
 
 def quiz_fingerprint(questions: list[TrainingQuestion]) -> str:

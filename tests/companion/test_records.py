@@ -262,3 +262,31 @@ def test_applying_ten_thousand_records_is_one_transaction(two):
     b.replica.apply_pulled(WORKSPACE, records, next_since=200)
     assert b.replica.cursor(WORKSPACE) == 200
     assert b.replica.record_count(WORKSPACE) == a.replica.record_count(WORKSPACE) + 200
+
+
+def test_sharing_a_training_session_moves_it_with_its_register_and_leaves_the_rest_local(tmp_path):
+    data = open_data(Paths(tmp_path / "t").ensure())
+    import_bundled_content(data.library)
+    training = TrainingStore(data.library.engine)
+    pilot = PilotStore(data.library.engine, None, tmp_path / "blobs")
+    replica = LocalReplica(data.library.engine, tmp_path / "blobs")
+    module = training.modules("en")[0]
+    shared_id = training.create_session(module.id, dt.date(2026, 12, 1), days=2)
+    kept_id = training.create_session(module.id, dt.date(2027, 1, 11), days=1)
+    for name in ("Awa", "Boubacar"):
+        training.add_participant(shared_id, name)
+    training.add_participant(kept_id, "Chantal")
+    training.mark_everyone_present(shared_id, 0)
+    project_id = pilot.create_project("Stays here")
+
+    moved = replica.share(shared_id, WORKSPACE)
+
+    assert moved == 1 + 2 + 2  # the session, two participants, their attendance on day 1
+    assert training.training_session(shared_id).workspace == WORKSPACE
+    assert training.training_session(kept_id).workspace == "local"
+    assert pilot.project(project_id).workspace == "local"
+    types = sorted(entry.change.type for entry in replica.pending(WORKSPACE, 1000))
+    assert types == ["training_attendance"] * 2 + ["training_participant"] * 2 + ["training_session"]
+    # A participant added later joins the session's workspace, not "local".
+    training.add_participant(shared_id, "Djenabou")
+    assert replica.pending_count(WORKSPACE) == 6

@@ -270,3 +270,61 @@ def test_self_check_reports_a_damaged_database(sound_folder, tmp_path):
                             capture_output=True, text=True, timeout=120, env=ENV)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "FAIL database" in result.stdout and "is damaged: file is not a database" in result.stdout
+
+
+FULL_DISK_ATTENDANCE = """
+    import datetime as dt, json, sqlite3, sys
+    from pathlib import Path
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import event
+    from companion.config import Paths
+    from ui.app import start
+    from ui.crash_dialog import install_crash_hook
+
+    running = start(Paths(Path(sys.argv[1])), sys.argv[2])
+    install_crash_hook(Path(sys.argv[1]) / "crash.log", show_dialog=True)
+    window, training = running.window, running.window.training
+    session_id = training.create_session(training.modules("en")[0].id, dt.date.today(), days=1)
+    training.add_participant(session_id, "Awa")
+    window.open_session(session_id)
+    screen = window.session_screen
+    screen.tabs.setCurrentWidget(screen.attendance)
+    cell = screen.attendance.table.item(0, 1)
+
+    def disk_full(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            raise sqlite3.OperationalError("database or disk is full")
+
+    seen = {}
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(50, answer)
+            return
+        seen["text"] = " ".join(label.text() for label in dialog.findChildren(type(screen.title)))
+        dialog.accept()
+
+    event.listen(running.data.library.engine, "before_cursor_execute", disk_full)
+    QTimer.singleShot(50, answer)
+    cell.setCheckState(Qt.CheckState.Checked)  # the trainer ticks Awa present
+    event.remove(running.data.library.engine, "before_cursor_execute", disk_full)
+    cell = screen.attendance.table.item(0, 1)
+    print(json.dumps({"text": seen.get("text", ""), "stored": training.participants(session_id)[0].present[0],
+                      "shown": cell.checkState() == Qt.CheckState.Checked}))
+    running.close()
+"""
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_full_disk_while_ticking_attendance_says_so_and_the_register_shows_what_is_stored(language, sound_folder,
+                                                                                            tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(sound_folder, folder)
+    result = run_script(FULL_DISK_ATTENDANCE, str(folder), language)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    full = {"en": "the disk may be full", "fr": "le disque est peut-être plein"}[language]
+    assert full in seen["text"] and not any(never in seen["text"] for never in NEVER)
+    assert seen["stored"] is False and seen["shown"] is False  # not ticked, as stored

@@ -155,3 +155,44 @@ def test_bundle_import_shows_what_it_will_change_then_applies(launch, qtbot, tmp
     dialog.preview_file(cut)
     qtbot.waitUntil(lambda: "refused" in dialog.import_message.text(), timeout=20_000)
     assert "damaged or incomplete" in dialog.import_message.text() and not dialog.import_button.isEnabled()
+
+
+def test_a_project_made_offline_is_shared_with_the_team_and_reaches_a_teammate(launch, qtbot, ui_server: SyncServer,
+                                                                               tmp_path: Path) -> None:
+    from sync.credentials import set_teams, sign_in
+
+    amina, baraka = ui_server.person("amina"), ui_server.person("baraka")
+    team = ui_server.team(amina, baraka)
+    app = launch()
+    sync = _sync_ui(app)
+    project_id = app.window.pilot.create_project("Kigoma CHF pilot", country="Tanzania", currency="TZS", usd_rate="2500")
+    app.window.open_project(project_id)
+    screen = app.window.project_screen
+    place = screen.share_place
+    assert place.label.text() == "Only on this laptop" and place.button.isVisible()
+
+    # Not signed in yet: the dialog says how to get a team instead of offering nothing.
+    qtbot.mouseClick(place.button, Qt.MouseButton.LeftButton)
+    dialog = app.window.sharing.dialog
+    qtbot.waitExposed(dialog)
+    assert "sign in to your sync server" in dialog.intro.text() and dialog.team() is None
+    dialog.reject()
+
+    sign_in(sync.replica, app.data.paths.data_dir, ui_server.url, amina.name, PASSWORD)
+    set_teams(sync.replica, [team])
+    qtbot.mouseClick(place.button, Qt.MouseButton.LeftButton)
+    dialog = app.window.sharing.dialog
+    qtbot.waitExposed(dialog)
+    assert "Kigoma CHF pilot" in dialog.intro.text() and dialog.team_box.currentText() == f"Team {team}"
+    qtbot.mouseClick(dialog.findChild(type(place.button), "shareConfirm"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: place.label.text() == f"Shared with Team {team}")
+    assert not place.button.isVisible()  # a team's project stays the team's
+    assert sync.replica.pending_count(team) > 10 and sync.replica.pending_count("local") == 0
+
+    sync.controller.signed_in()
+    qtbot.waitUntil(lambda: sync.controller.status.state == SYNCED and not sync.controller.running, timeout=60_000)
+    teammate = new_laptop(Person(baraka.name, baraka.user_id, baraka.token), tmp_path / "baraka", [team])
+    teammate.engine(ui_server.url).sync()
+    assert teammate.replica.digest(team) == sync.replica.digest(team)
+    assert any(r.id == project_id and r.fields["name"]["v"] == "Kigoma CHF pilot"
+               for r in teammate.replica.records_of(team))

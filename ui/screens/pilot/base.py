@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from companion.pilot.store import PilotStore
 from companion.pilot.templates import Templates
 from ui.screens.base import Screen
+from ui.sharing import Sharing
 from ui.undo import EditStack
 
 
@@ -19,6 +20,7 @@ class PilotContext:
     templates: Templates
     undo_stack: EditStack
     data_dir: Path
+    sharing: Sharing | None = None  # sharing a project with a team (None: the window offers none)
 
 
 class PilotTab(Screen):

@@ -16,6 +16,7 @@ from ui.screens.pilot.business_case import BusinessCaseTab
 from ui.screens.pilot.checklist import ChecklistTab
 from ui.screens.pilot.dashboard import DashboardTab
 from ui.screens.pilot.feasibility import FeasibilityTab
+from ui.sharing import SharePlace
 from ui.undo import save_edit
 from ui.changes import PILOT_TYPES
 
@@ -42,6 +43,7 @@ class ProjectScreen(Screen):
         self.details.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.details.setObjectName("projectDetails")
         self.details.setWordWrap(True)
+        self.share_place = SharePlace(context.sharing)
         self.edit_button = QPushButton()
         self.edit_button.setObjectName("editProjectButton")
         self.edit_button.clicked.connect(self.edit_details)
@@ -65,6 +67,7 @@ class ProjectScreen(Screen):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(header)
+        layout.addWidget(self.share_place)
         layout.addWidget(self.tabs, 1)
         self.retranslate()
 
@@ -104,6 +107,7 @@ class ProjectScreen(Screen):
         if project.team:
             parts.append(_("team: {names}").format(names=", ".join(project.team)))
         self.details.setText(" · ".join(parts))
+        self.share_place.show_record(project.id, project.workspace, project.name)
         self._refresh_current()
 
     def _refresh_current(self) -> None:

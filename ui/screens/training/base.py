@@ -11,6 +11,7 @@ from companion.i18n import LANGUAGE_NAMES, N_, _
 from companion.library import Library
 from companion.training.store import TrainingError, TrainingStore
 from ui.icons import icon
+from ui.sharing import Sharing
 from ui.undo import EditStack
 
 ERROR_STYLE = "color: #b00020;"
@@ -52,6 +53,7 @@ class TrainingContext:
     store: TrainingStore
     library: Library
     undo_stack: EditStack
+    sharing: Sharing | None = None  # sharing a session with a team (None: the window offers none)
 
 
 def make_button(name: str, slot, icon_name: str | None = None) -> QPushButton:

@@ -19,6 +19,7 @@ from ui.screens.training.printing import DocumentPrinter, file_name
 from ui.screens.training.register import RegisterTab
 from ui.screens.training.scores import ScoresTab
 from ui.screens.training.summary import SummaryTab
+from ui.sharing import SharePlace
 from ui.undo import save_edit
 from ui.changes import TRAINING_TYPES
 
@@ -58,6 +59,7 @@ class SessionScreen(Screen):
         self.details.setTextFormat(Qt.TextFormat.PlainText)  # content or user text: never markup
         self.details.setObjectName("sessionDetails")
         self.details.setWordWrap(True)
+        self.share_place = SharePlace(context.sharing)
         self.edit_button = QPushButton()
         self.edit_button.setObjectName("editSessionButton")
         self.edit_button.setIcon(icon("edit"))
@@ -100,6 +102,7 @@ class SessionScreen(Screen):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.details)
+        layout.addWidget(self.share_place)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         self.retranslate()
@@ -157,6 +160,7 @@ class SessionScreen(Screen):
         parts = [session_dates(info), info.place, _("Trainer: {name}").format(name=info.trainer) if info.trainer else "",
                  _("in {language}").format(language=language_name(info.language))]
         self.details.setText(" · ".join(part for part in parts if part))
+        self.share_place.show_record(info.id, info.workspace, info.module_title)
         self.tabs.currentWidget().refresh()
         self._update_buttons()
 
