@@ -131,3 +131,16 @@ def test_diagrams_fit_the_view_with_no_gap_under_them(launch, qtbot, size):
     assert image.property(QTextFormat.Property.ImageAltText)
     height = document.documentLayout().blockBoundingRect(block).height()
     assert height < image.height() + 40  # no third of the picture's height left blank below it
+
+
+def test_tab_leaves_the_text_after_its_last_link(launch, qtbot):
+    window = launch("en", size=(1024, 768)).window
+    window.open_guide("start-here", "en")
+    browser = window.reader.browser
+    qtbot.waitUntil(browser.hasFocus)
+    links = sum(part.childCount() for part in parts(browser))
+    for _press in range(links):
+        qtbot.keyClick(browser, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is browser
+    qtbot.keyClick(browser, Qt.Key.Key_Tab)  # one more: out of the text, to the next control
+    assert QApplication.focusWidget() is not browser
