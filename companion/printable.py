@@ -19,6 +19,12 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def tag(name: str, text: str, css_class: str = "", style: str = "") -> str:
+    """``<name class=... style=...>text</name>``, the text escaped (headings, paragraphs)."""
+    attributes = (f' class="{css_class}"' if css_class else "") + (f' style="{style}"' if style else "")
+    return f"<{name}{attributes}>{esc(text)}</{name}>"
+
+
 def multiline(text: str) -> str:
     return "<br/>".join(esc(line) for line in text.strip().splitlines())
 

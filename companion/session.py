@@ -33,7 +33,7 @@ def open_data(paths: Paths) -> OpenedData:
 
 
 def bundled_content_needs_import(library: Library) -> bool:
-    from companion.content.importer import bundled_content_is_current
+    from companion.content.fingerprint import bundled_content_is_current
     from companion.training.common import FINGERPRINT_KEY, training_fingerprint
 
     with library.sessions() as session:

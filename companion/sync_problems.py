@@ -8,7 +8,7 @@ line (no Qt) and the window need them. No HTTP here: codes in, sentences out.
 
 from __future__ import annotations
 
-from companion.i18n import N_, _
+from companion.i18n import N_, translated
 
 # code -> (what happened, what to do)
 _PROBLEMS: dict[str, tuple[str, str]] = {
@@ -86,4 +86,4 @@ def known_problem(code: str) -> bool:
 def describe(code: str) -> tuple[str, str]:
     """(what happened, what to do) for a problem code, translated; unknown codes read as a server error."""
     title, advice = _PROBLEMS.get(code, _PROBLEMS["server-error"])
-    return _(title), _(advice)
+    return translated(title), translated(advice)

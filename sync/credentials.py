@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from sync.client import ProblemError, SyncClient
+# sync.client (requests, pydantic) is imported where a request is made: the window reads the
+# account at start-up and should not pay for the HTTP stack until it syncs.
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ def sign_in(replica: Any, data_dir: Path, url: str, username: str, password: str
     (its ``workspaces`` are what the sign-in dialog offers). Raises SignInError."""
     import requests
 
-    from sync.client import ProtocolError, VersionMismatch
+    from sync.client import ProblemError, ProtocolError, SyncClient, VersionMismatch
     from sync.engine import SERVER_ID_KEY
 
     server_url = normalise_url(url)
@@ -197,6 +198,8 @@ def sign_out(replica: Any, data_dir: Path, timeout: float = 15.0) -> bool:
     """Revoke the token on the server (when it can be reached) and forget it here.
     Returns whether the server confirmed the revocation; the token is forgotten either way."""
     import requests
+
+    from sync.client import ProblemError, SyncClient
 
     account = current_account(replica, data_dir)
     revoked = False

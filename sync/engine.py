@@ -383,6 +383,12 @@ class SyncEngine:
         if not self.client.token:
             raise SyncError("not-signed-in")
         status = self.status()
+        # Edits made offline while this laptop's clock ran ahead: stamped again in server time
+        # before they are sent (the server would refuse them, and they would win every conflict).
+        restamped = self.replica.restamp_ahead(int(self.wall() * 1000) + self.replica.clock.offset_ms,
+                                               status.limits.max_clock_ahead_ms)
+        if restamped:
+            report.notices.append(f"restamped:{restamped}")
         known_server = self.replica.get_sync_state(SERVER_ID_KEY)
         self._tell("status")
         infos = self._wanted(self._call("workspaces", self.client.workspaces))
@@ -544,11 +550,34 @@ class SyncEngine:
     def _pull(self, workspace: str, item: WorkspaceReport, report: SyncReport, status: wire.Status) -> int:
         limit = min(status.limits.max_pull_limit, self.page_limit)
         since = self.replica.cursor(workspace)
-        while True:
+
+        def pull_from_cursor() -> int:
+            """Every page after the stored cursor. The client fetches the next page while this
+            one is stored; a cut raises here, and the retry starts after the last stored page."""
+            nonlocal since
             self._tell("pull", workspace, item.pulled, 0)
+            for page in self.client.pull_dicts(workspace, since, min(limit, self._page_now)):
+                if self.cancel.is_set():
+                    raise SyncCancelled()
+                records = [Record(record["id"], record["type"], record["fields"]) for record in page["records"]]
+                applied = self.replica.apply_pulled(workspace, records, page["next_since"])
+                self._progressed()
+                newest = max((value["t"] for record in records for value in record.fields.values()), default=None)
+                if newest is not None:
+                    self.replica.observe(newest)
+                item.pulled += len(records)
+                item.changed += applied.records
+                item.conflicts += applied.conflicts
+                for kind, count in applied.by_type.items():
+                    item.by_type[kind] = item.by_type.get(kind, 0) + count
+                    report.changed_types.add(kind)
+                since = page["next_since"]
+                self._tell("pull", workspace, item.pulled, 0)
+            return since
+
+        while True:
             try:
-                page: wire.ChangesPage = self._call(
-                    "pull", lambda: self.client.pull_page(workspace, since, min(limit, self._page_now)))
+                return self._call("pull", pull_from_cursor)
             except ProblemError as error:
                 if error.status != 410:
                     raise
@@ -557,22 +586,6 @@ class SyncEngine:
                 self.replica.reset_cursor(workspace)
                 item.restarted_from_zero = True
                 since = 0
-                continue
-            records = [record_from_wire(record) for record in page.records]
-            applied = self.replica.apply_pulled(workspace, records, page.next_since)
-            self._progressed()
-            newest = max((value["t"] for record in records for value in record.fields.values()), default=None)
-            if newest is not None:
-                self.replica.observe(newest)
-            item.pulled += len(records)
-            item.changed += applied.records
-            item.conflicts += applied.conflicts
-            for kind, count in applied.by_type.items():
-                item.by_type[kind] = item.by_type.get(kind, 0) + count
-                report.changed_types.add(kind)
-            since = page.next_since
-            if not page.has_more:
-                return since
 
     def _download_blobs(self, workspace: str, item: WorkspaceReport) -> None:
         missing = self.replica.missing_blobs(workspace)

@@ -15,13 +15,15 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sync.credentials import Account, chosen_teams, current_account
-from sync.engine import Progress, SyncEngine, SyncError, SyncReport
 from ui.runner import run_in_background
+
+if TYPE_CHECKING:
+    from sync.engine import Progress, SyncEngine, SyncError, SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +135,10 @@ class SyncController(QObject):
         self.running = True
         self._again = False
         self._cancel = threading.Event()
+        # The engine (and with it requests, pydantic, tenacity) is imported with the first sync,
+        # a few seconds after the window shows, not while it is being built.
+        from sync.engine import SyncEngine, SyncError
+
         if self._engine is None:
             self._engine = SyncEngine(self.replica, self.account.server_url, self.account.token,
                                       on_progress=self._bridge.progressed.emit, **self.engine_options)
@@ -154,6 +160,8 @@ class SyncController(QObject):
         self._cancel.set()
 
     def _done(self, result: SyncReport | SyncError) -> None:
+        from sync.engine import SyncError
+
         if isinstance(result, SyncError):
             log.info("sync: %s (%s)", result.code, result.detail)
             self._failed(result)
@@ -167,6 +175,8 @@ class SyncController(QObject):
         self._maybe_again()
 
     def _failed(self, error: BaseException) -> None:
+        from sync.engine import SyncError
+
         self.running = False
         if isinstance(error, SyncError):
             if error.code == "signed-out":

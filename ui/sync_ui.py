@@ -5,20 +5,21 @@ place in its top bar (``MainWindow.top_bar``) and its screen stack."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
 from companion.i18n import _
-from sync.credentials import sign_out
-from ui.dialogs.bundle_dialog import BundleDialog
-from ui.dialogs.sign_in_dialog import SignInDialog
-from ui.dialogs.sync_details import SyncDetailsDialog
 from ui.navigation import Location
 from ui.runner import run_in_background
-from ui.screens.conflicts import ConflictScreen
 from ui.sync_controller import SyncController
 from ui.widgets.sync_status import SyncStatusButton
+
+if TYPE_CHECKING:  # the dialogs and the conflict screen are imported when first opened, not at start-up
+    from ui.dialogs.bundle_dialog import BundleDialog
+    from ui.dialogs.sign_in_dialog import SignInDialog
+    from ui.dialogs.sync_details import SyncDetailsDialog
+    from ui.screens.conflicts import ConflictScreen
 
 
 class SyncUI(QObject):
@@ -48,6 +49,8 @@ class SyncUI(QObject):
 
     def show_details(self) -> SyncDetailsDialog:
         if self.details is None:
+            from ui.dialogs.sync_details import SyncDetailsDialog
+
             self.details = SyncDetailsDialog(self.controller, self.window)
             self.details.sign_in_requested.connect(self.sign_in)
             self.details.sign_out_requested.connect(self.sign_out)
@@ -59,12 +62,16 @@ class SyncUI(QObject):
         return self.details
 
     def sign_in(self) -> SignInDialog:
+        from ui.dialogs.sign_in_dialog import SignInDialog
+
         dialog = SignInDialog(self.replica, self.data_dir, self.window)
         dialog.accepted.connect(self.controller.signed_in)
         dialog.open()
         return dialog
 
     def sign_out(self) -> None:
+        from sync.credentials import sign_out
+
         self.controller.cancel()
         run_in_background(lambda _p: sign_out(self.replica, self.data_dir),
                           on_success=lambda _revoked: self._signed_out(), on_failure=lambda _error: self._signed_out())
@@ -76,6 +83,8 @@ class SyncUI(QObject):
     @property
     def conflict_screen(self) -> ConflictScreen:
         if self._conflicts is None:
+            from ui.screens.conflicts import ConflictScreen
+
             self._conflicts = ConflictScreen(self.replica)
             self._conflicts.message.connect(lambda text: self.window.statusBar().showMessage(text, 8000))
             self._conflicts.resolved.connect(self.controller.refresh_status)
@@ -89,6 +98,8 @@ class SyncUI(QObject):
         return screen
 
     def show_bundles(self) -> BundleDialog:
+        from ui.dialogs.bundle_dialog import BundleDialog
+
         account = self.controller.account
         dialog = BundleDialog(self.replica, account.username if account else "", self.window)
         dialog.imported.connect(lambda _applied: self.controller.refresh_status())

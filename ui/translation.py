@@ -24,7 +24,8 @@ class LanguageManager:
 
     def apply(self, language: str) -> str:
         language = i18n.set_language(language)
-        QLocale.setDefault(QLocale(language))
+        # Qt writes figures as Babel does: International English (weeks from Monday, day first).
+        QLocale.setDefault(QLocale(i18n.format_locale_name(language)))
         changed_translator = False
         if self._qt_translator is not None:
             self._app.removeTranslator(self._qt_translator)

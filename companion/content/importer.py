@@ -14,13 +14,13 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from companion.content.fingerprint import FINGERPRINT_KEY, bundle_fingerprint, bundled_content_is_current  # noqa: F401
 from companion.content.limits import ShapeError, check_html
-from companion.content.loader import ContentError, GuideSource, bundle_fingerprint, load_guide_sources
+from companion.content.loader import ContentError, GuideSource, load_guide_sources
 from companion.content.render import RenderedGuide, render_markdown
 from companion.records import allow_writes
 from companion.storage.models import Guide, Setting, utcnow
 
-FINGERPRINT_KEY = "bundled_guides_fingerprint"
 BUNDLED = "bundled"
 
 
@@ -35,11 +35,6 @@ class ImportReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
-
-
-def bundled_content_is_current(session: Session, guides_dir: Path) -> bool:
-    stored = session.get(Setting, FINGERPRINT_KEY)
-    return stored is not None and stored.value == bundle_fingerprint(guides_dir)
 
 
 def render_guide(source: GuideSource) -> RenderedGuide:

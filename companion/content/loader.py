@@ -196,13 +196,3 @@ def load_guide_sources(guides_dir: Path) -> list[GuideSource]:
             seen[key] = path
             sources.append(source)
     return sources
-
-
-def bundle_fingerprint(guides_dir: Path) -> str:
-    """A cheap digest of the bundled files, so start-up skips the import when nothing changed."""
-    digest = hashlib.sha256()
-    for path in sorted(guides_dir.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(guides_dir)).encode("utf-8"))
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()

@@ -42,9 +42,10 @@ from decimal import (ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidO
                      localcontext)
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import (NumberFormatError, format_currency, get_currency_precision, is_currency,
-                           parse_decimal)
+from babel.numbers import NumberFormatError, is_currency, parse_decimal
 from babel.numbers import format_percent as babel_format_percent
+
+from companion import i18n
 
 # --- Vocabulary ------------------------------------------------------------------------------------
 
@@ -655,12 +656,10 @@ def validate_currency(code: str) -> tuple[str | None, str | None]:
 # --- Formatting ------------------------------------------------------------------------------------
 
 def format_money(amount: Decimal, currency: str, language: str) -> str:
-    """``amount`` in ``currency`` for ``language`` by Babel (symbol, grouping and position of the
-    locale), with the currency's own number of decimals (0 for XAF/XOF, 2 for TZS, USD, EUR, ...)
-    rounded half-even, e.g. ``1 234 568 FCFA`` in French, ``FCFA1,234,568`` in English."""
-    digits = get_currency_precision(currency)
-    rounded = _quantize(_decimal(amount, "amount"), Decimal(1).scaleb(-digits))
-    return format_currency(rounded, currency, locale=_locale(language), currency_digits=True)
+    """``amount`` in ``currency`` for ``language``: :func:`companion.i18n.format_money` (the one
+    way money is shown: "1 234 568 FCFA" in French, "FCFA 1,234,568" in English, "TZS 1,499,750,000"),
+    rounded half-even to the decimals the currency is shown with."""
+    return i18n.format_money(_decimal(amount, "amount"), currency, language)
 
 
 def format_percent(fraction: Decimal, language: str, max_decimals: int = 2) -> str:

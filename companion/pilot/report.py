@@ -19,17 +19,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from babel.dates import format_date as babel_format_date
-from babel.numbers import format_currency, format_decimal, get_currency_precision
+from babel.numbers import format_decimal
 
-from companion.i18n import N_, _, current_language, supported_language
+from companion import i18n
+from companion.i18n import N_, _, babel_locale, country_name, current_language, supported_language, translated
 from companion.pilot.business_case import Result, format_money, format_percent, to_usd
 from companion.pilot.case_input import CATEGORY_LABELS, KIND_LABELS
 from companion.pilot.feasibility import READINGS, Readiness, readiness
 from companion.pilot.progress import Progress, checklist_progress, is_overdue
 from companion.pilot.store import READINESS, CaseRow, ItemRow, LineRow, PilotStore, ProjectInfo
 from companion.pilot.templates import ChecklistTemplate, FeasibilityTemplate, Templates
-from companion.printable import PAGE_BREAK, esc, facts_table, multiline, nowrap, table
+from companion.printable import PAGE_BREAK, esc, facts_table, multiline, nowrap, table, tag
 
 # The same words as the checklist screen (one msgid, one translation).
 STATUS_LABELS = {"todo": N_("To do"), "in_progress": N_("In progress"), "done": N_("Done"),
@@ -110,19 +110,19 @@ def collect(store: PilotStore, templates: Templates, project_id: str, today: dt.
 # --- Formatting helpers --------------------------------------------------------------------------------
 
 def _date(value: dt.date | None, language: str, fmt: str = "medium") -> str:
-    return babel_format_date(value, format=fmt, locale=language) if value else ""
+    return i18n.format_date(value, fmt, language) if value else ""
 
 
 def _number(value, language: str) -> str:
-    return format_decimal(value, locale=language)
+    return format_decimal(value, locale=babel_locale(language))
 
 
 def _score(value: float | None, language: str) -> str:
-    return "–" if value is None else format_decimal(round(value, 1), format="0.0", locale=language)
+    return "–" if value is None else format_decimal(round(value, 1), format="0.0", locale=babel_locale(language))
 
 
 def _category(category: str) -> str:
-    return _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
+    return translated(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
 
 
 def _years(years, language: str) -> str:
@@ -154,6 +154,12 @@ def _progress_text(progress: Progress, language: str) -> str:
         done=_number(progress.done, language), total=_number(progress.applicable, language),
         percent=format_percent(Decimal(progress.done) / Decimal(progress.applicable) if progress.applicable
                                else Decimal(1), language, 0))
+
+
+def _currency(code: str, language: str) -> str:
+    """"Central African CFA Franc (FCFA)": the name, and the symbol every amount is written with."""
+    name, symbol = i18n.currency_name(code, language), i18n.currency_symbol(code, language)
+    return f"{name} ({symbol})" if name != code else code
 
 
 def _money(data: ReportData, amount: Decimal, language: str) -> str:
@@ -212,9 +218,9 @@ p { margin-top: 3px; margin-bottom: 3px; }
 def _title_page(data: ReportData, language: str) -> str:
     project = data.project
     facts = [
-        (_("Country"), esc(project.country) or "–"),
+        (_("Country"), esc(country_name(project.country, language)) or "–"),
         (_("Scheme"), esc(project.scheme) or "–"),
-        (_("Currency"), esc(project.currency)),
+        (_("Currency"), esc(_currency(project.currency, language))),
         (_("Start date"), esc(_date(project.start_date, language, "long")) or "–"),
         (_("Team"), esc(", ".join(project.team)) or "–"),
         (_("Date of this report"), esc(_date(data.today, language, "long"))),
@@ -223,17 +229,17 @@ def _title_page(data: ReportData, language: str) -> str:
     credit = _("Prepared with the openIMIS Implementer Companion.")
     contents = [_("Executive summary"), _("1. Checklist status"), _("2. Feasibility assessment"),
                 _("3. Costed business case")]
-    return (f'<p class="kicker">{esc(_("openIMIS pilot project report"))}</p>\n'
-            f"<h1>{esc(project.name)}</h1>\n"
+    return (tag("p", _("openIMIS pilot project report"), "kicker") + "\n"
+            + f"<h1>{esc(project.name)}</h1>\n"
             f'<p class="lead" style="margin-bottom: 18px;">{esc(lead)}</p>\n'
             + facts_table(facts) + "\n"
-            + f'<h3 style="margin-top: 28px;">{esc(_("In this report"))}</h3>\n'
+            + tag("h3", _("In this report"), style="margin-top: 28px;") + "\n"
             + "<ul>" + "".join(f"<li>{esc(c)}</li>" for c in contents) + "</ul>\n"
             + f'<p class="note" style="margin-top: 28px;">{esc(credit)}</p>')
 
 
 def _summary(data: ReportData, language: str) -> str:
-    out = [f"<h2>{esc(_('Executive summary'))}</h2>"]
+    out = [tag("h2", _("Executive summary"))]
     rows: list[tuple[str, str]] = []
     for checklist in data.checklists:
         late = sum(1 for item in checklist.items if is_overdue(item, data.today))
@@ -244,12 +250,12 @@ def _summary(data: ReportData, language: str) -> str:
         rows.append((_checklist_title(checklist, language), text))
     result = data.readiness
     if result.overall is None:
-        reading = esc(_(READINGS[result.reading]))
+        reading = esc(translated(READINGS[result.reading]))
     else:
         reading = esc(_("{score} out of 5 ({percent}): {reading}").format(
             score=_score(result.overall, language),
             percent=format_percent(Decimal(str(round(result.percent, 1))) / 100, language, 0),
-            reading=_(READINGS[result.reading])))
+            reading=translated(READINGS[result.reading])))
     rows.append((_("Feasibility readiness"), f'<span class="reading">{reading}</span>'))
     if data.result is None:
         rows.append((_("Business case"), esc(_("The business case cannot be computed yet: check its figures."))))
@@ -264,7 +270,7 @@ def _summary(data: ReportData, language: str) -> str:
                  for item in checklist.items if is_overdue(item, data.today)]
     if late:
         late.sort(key=lambda entry: entry[0])
-        out.append(f"<h3>{esc(_('Overdue items'))}</h3>")
+        out.append(tag("h3", _("Overdue items")))
         lines = [esc(_("{title} — due {date}").format(title=title, date=_date(due, language)))
                  + (f" ({esc(owner)})" if owner else "") for due, title, owner in late[:10]]
         if len(late) > 10:
@@ -274,16 +280,16 @@ def _summary(data: ReportData, language: str) -> str:
         template = data.feasibility_template
         names = [template.dimension(d).title.get(language) if template.dimension(d) else d
                  for d in result.weak_dimensions]
-        out.append(f"<h3>{esc(_('Weakest feasibility dimensions'))}</h3>")
+        out.append(tag("h3", _("Weakest feasibility dimensions")))
         out.append("<p>" + esc(", ".join(names)) + "</p>")
     if data.recommendation.strip():
-        out.append(f"<h3>{esc(_('Recommendation'))}</h3>")
+        out.append(tag("h3", _("Recommendation")))
         out.append(f"<p>{multiline(data.recommendation)}</p>")
     return "\n".join(out)
 
 
 def _checklists(data: ReportData, language: str) -> str:
-    out = [f"<h2>{esc(_('1. Checklist status'))}</h2>"]
+    out = [tag("h2", _("1. Checklist status"))]
     for checklist in data.checklists:
         out.append(f"<h3>{esc(_checklist_title(checklist, language))} — "
                    f"{esc(_progress_text(checklist.overall, language))}</h3>")
@@ -297,9 +303,9 @@ def _checklists(data: ReportData, language: str) -> str:
             for item in items:
                 due = esc(_date(item.due_date, language))
                 if is_overdue(item, data.today):
-                    due += f' <span class="overdue">{esc(_("overdue"))}</span>'
+                    due += " " + tag("span", _("overdue"), "overdue")
                 rows.append([esc(titles.get(item.item_key, item.item_key)),
-                             esc(_(STATUS_LABELS.get(item.status, item.status))), esc(item.owner), due])
+                             esc(translated(STATUS_LABELS.get(item.status, item.status))), esc(item.owner), due])
             out.append(table([esc(_("Item")), esc(_("Status")), esc(_("Owner")), esc(_("Due date"))], rows,
                               widths=[50, 16, 18, 16], caption=caption))
     return "\n".join(out)
@@ -307,12 +313,12 @@ def _checklists(data: ReportData, language: str) -> str:
 
 def _feasibility(data: ReportData, language: str, charts: dict[str, str]) -> str:
     template, result = data.feasibility_template, data.readiness
-    out = [f"<h2>{esc(_('2. Feasibility assessment'))}</h2>"]
+    out = [tag("h2", _("2. Feasibility assessment"))]
     if result.overall is None:
-        out.append(f'<p class="reading">{esc(_(READINGS[result.reading]))}</p>')
+        out.append(tag("p", translated(READINGS[result.reading]), "reading"))
     else:
         out.append('<p class="reading">' + esc(_("Overall readiness: {score} out of 5 — {reading}").format(
-            score=_score(result.overall, language), reading=_(READINGS[result.reading]))) + "</p>")
+            score=_score(result.overall, language), reading=translated(READINGS[result.reading]))) + "</p>")
     if result.weak_dimensions:
         names = [template.dimension(d).title.get(language) if template.dimension(d) else d
                  for d in result.weak_dimensions]
@@ -340,19 +346,19 @@ def _feasibility(data: ReportData, language: str, charts: dict[str, str]) -> str
             name = entry[1].title.get(language) if entry else note.criterion_id
             rows.append([esc(name), esc("–" if note.score is None else _number(note.score, language)),
                          multiline(note.evidence), multiline(note.risk)])
-        out.append(f"<h3>{esc(_('Evidence and risks'))}</h3>")
+        out.append(tag("h3", _("Evidence and risks")))
         out.append(table([esc(_("Criterion")), esc(_("Score")), esc(_("Evidence")), esc(_("Risk"))], rows,
                           numeric={1}, widths=[30, 10, 30, 30]))
-    out.append(f"<h3>{esc(_('Recommendation'))}</h3>")
+    out.append(tag("h3", _("Recommendation")))
     out.append(f"<p>{multiline(data.recommendation)}</p>" if data.recommendation.strip()
-               else f'<p class="note">{esc(_("No recommendation written yet."))}</p>')
+               else tag("p", _("No recommendation written yet."), "note"))
     return "\n".join(out)
 
 
 def _business_case(data: ReportData, language: str, charts: dict[str, str]) -> str:
     case, result = data.case, data.result
     currency = data.project.currency
-    out = [f"<h2>{esc(_('3. Costed business case'))}</h2>"]
+    out = [tag("h2", _("3. Costed business case"))]
     try:
         rate_text = format_percent(Decimal(case.discount_rate), language)
     except ArithmeticError:
@@ -362,41 +368,46 @@ def _business_case(data: ReportData, language: str, charts: dict[str, str]) -> s
         (_("Horizon"), esc(_("{years} years").format(years=_number(case.horizon_years, language)))),
         (_("Discount rate"), esc(rate_text)),
         (_("Number of insurees"), esc(_number(case.insurees, language))),
-        (_("Currency"), esc(currency)),
+        (_("Currency"), esc(_currency(currency, language))),
     ]
     if usd_rate is not None:
         assumptions.append((_("Exchange rate"), esc(_("{amount} per US dollar").format(
             amount=format_money(usd_rate, currency, language)))))
-    out.append(f"<h3>{esc(_('Assumptions'))}</h3>")
+    out.append(tag("h3", _("Assumptions")))
     out.append(facts_table(assumptions))
 
     for side, title in (("cost", _("Cost lines")), ("benefit", _("Benefit lines"))):
         lines = [line for line in data.lines if line.side == side]
         out.append(f"<h3>{esc(title)}</h3>")
         if not lines:
-            out.append(f'<p class="note">{esc(_("None."))}</p>')
+            out.append(tag("p", _("None."), "note"))
             continue
         rows = []
         for line in lines:
-            category = (f"{esc(_category(line.category))}<br/>"
-                        f'<span style="color: #555555;">{esc(_(KIND_LABELS.get(line.kind, line.kind)))}</span>')
+            category = (esc(_category(line.category)) + "<br/>"
+                        + tag("span", translated(KIND_LABELS.get(line.kind, line.kind)), style="color: #555555;"))
             rows.append([category, esc(line.description),
                          nowrap(_amount_text(line.unit_cost, currency, language, money=True)),
                          nowrap(_amount_text(line.quantity, currency, language)),
                          nowrap(_years(line.years, language))])
         out.append(table([esc(_("Category")), esc(_("Description")), esc(_("Unit cost")), esc(_("Quantity")),
-                           esc(_("Years"))], rows, numeric={2, 3}, widths=[20, 41, 16, 14, 9]))
+                           esc(_("Years"))], rows, numeric={2, 3}, widths=[20, 34, 21, 13, 12]))
 
     if result is None:
-        out.append(f'<p class="overdue">{esc(_("The business case cannot be computed yet: check its figures."))}</p>')
+        out.append(tag("p", _("The business case cannot be computed yet: check its figures."), "overdue"))
         return "\n".join(out)
 
-    out.append(f"<h3>{esc(_('Totals per year'))}</h3>")
+    out.append(tag("h3", _("Totals per year")))
+    # Tables of figures name the currency once, above them: five amounts with their symbol do not
+    # fit across the page without breaking inside a number.
+    in_currency = tag("p", _("Amounts in {currency}").format(currency=i18n.currency_symbol(currency, language)), "note")
+    out.append(in_currency)
     money = lambda amount: nowrap(format_money(amount, currency, language))  # noqa: E731
-    rows = [[esc(_("Year {year}").format(year=_number(year, language))), money(result.cost_by_year[year]),
-             money(result.benefit_by_year[year]), money(result.net_by_year[year]),
-             money(result.cumulative_net_by_year[year])] for year in result.years]
-    rows.append([esc(_("Total")), money(result.total_cost), money(result.total_benefit), money(result.net_benefit),
+    amount = lambda value: nowrap(i18n.format_amount(value, currency, language))  # noqa: E731
+    rows = [[esc(_("Year {year}").format(year=_number(year, language))), amount(result.cost_by_year[year]),
+             amount(result.benefit_by_year[year]), amount(result.net_by_year[year]),
+             amount(result.cumulative_net_by_year[year])] for year in result.years]
+    rows.append([esc(_("Total")), amount(result.total_cost), amount(result.total_benefit), amount(result.net_benefit),
                  ""])
     out.append(table([esc(_("Year")), esc(_("Costs")), esc(_("Benefits")), esc(_("Net benefit")),
                        esc(_("Cumulative net benefit"))], rows, numeric={1, 2, 3, 4}, total_rows={len(rows) - 1}))
@@ -405,29 +416,30 @@ def _business_case(data: ReportData, language: str, charts: dict[str, str]) -> s
 
     categories = [(c, v) for c, v in result.cost_by_category.items() if v]
     if categories:
-        out.append(f"<h3>{esc(_('Costs by category'))}</h3>")
+        out.append(tag("h3", _("Costs by category")))
         rows = [[esc(_category(c)), money(v),
                  esc(format_percent(v / result.total_cost, language, 0) if result.total_cost else "")]
                 for c, v in sorted(categories, key=lambda cv: -cv[1])]
         out.append(table([esc(_("Category")), esc(_("Total over the horizon")), esc(_("Share"))], rows,
                           numeric={1, 2}, widths=[50, 30, 20]))
 
-    out.append(f"<h3>{esc(_('Headline figures'))}</h3>")
+    out.append(tag("h3", _("Headline figures")))
     out.append(facts_table([(label, nowrap(value)) for _key, label, value in headline_figures(data, language)]))
 
     if result.sensitivity:
-        out.append(f"<h3>{esc(_('Sensitivity'))}</h3>")
+        out.append(tag("h3", _("Sensitivity")))
         out.append("<p>" + esc(_("What the headline figures become when the largest cost drivers change.")) + "</p>")
+        out.append(in_currency)
         rows = []
         for row in result.sensitivity:
             change = format_percent(row.change, language, 0)
             if row.change > 0:
                 change = "+" + change
-            rows.append([esc(_category(row.category)), esc(change), money(row.total_cost), money(row.npv),
-                         money(row.cost_per_insuree_per_year)])
+            rows.append([esc(_category(row.category)), esc(change), amount(row.total_cost), amount(row.npv),
+                         amount(row.cost_per_insuree_per_year)])
         out.append(table([esc(_("Cost driver")), esc(_("Change")), esc(_("TCO")), esc(_("NPV")),
                            esc(_("Cost per insuree per year"))], rows, numeric={1, 2, 3, 4},
-                          widths=[28, 12, 20, 20, 20]))
+                          widths=[26, 14, 20, 20, 20]))
     out.append('<p class="note">' + esc(_(
         "Method: amounts are counted in the years each line applies to; the total cost of ownership is not "
         "discounted; the net present value discounts each year at its end; figures are rounded to the cent "
@@ -444,12 +456,11 @@ def _amount_text(value: str, currency: str, language: str, money: bool = False) 
     if not amount.is_finite():
         return str(value)
     if not money:
-        return format_decimal(amount, locale=language, decimal_quantization=False)
-    digits = get_currency_precision(currency)
+        return format_decimal(amount, locale=babel_locale(language), decimal_quantization=False)
+    digits = i18n.currency_digits(currency)
     if amount == amount.quantize(Decimal(1).scaleb(-digits)):
         return format_money(amount, currency, language)
-    return format_currency(amount.normalize(), currency, locale=language, currency_digits=True,
-                           decimal_quantization=False)
+    return i18n.format_money(amount, currency, language, digits=max(digits, -amount.normalize().as_tuple().exponent))
 
 
 def render_html(data: ReportData, language: str, charts: dict[str, str] | None = None) -> str:
@@ -494,7 +505,7 @@ def checklist_rows(data: ReportData, checklist: ChecklistData, language: str) ->
     rows = []
     for item in checklist.items:
         rows.append([_checklist_title(checklist, language), sections.get(item.section_key, item.section_key),
-                     titles.get(item.item_key, item.item_key), _(STATUS_LABELS.get(item.status, item.status)),
+                     titles.get(item.item_key, item.item_key), translated(STATUS_LABELS.get(item.status, item.status)),
                      item.owner, item.due_date, _("yes") if is_overdue(item, data.today) else "", item.notes,
                      item.attachments])
     return headers, rows
@@ -516,8 +527,8 @@ def checklist_csv(store: PilotStore, templates: Templates, project_id: str, lang
 def line_rows(data: ReportData, language: str) -> tuple[list[str], list[list]]:
     headers = [_("Side"), _("Category"), _("Kind"), _("Description"), _("Unit cost"), _("Quantity"), _("Years"),
                _("Currency")]
-    rows = [[_(SIDE_LABELS.get(line.side, line.side)), _category(line.category),
-             _(KIND_LABELS.get(line.kind, line.kind)),
+    rows = [[translated(SIDE_LABELS.get(line.side, line.side)), _category(line.category),
+             translated(KIND_LABELS.get(line.kind, line.kind)),
              line.description, _plain_number(line.unit_cost), _plain_number(line.quantity),
              " ".join(str(y) for y in sorted(line.years)), data.project.currency] for line in data.lines]
     return headers, rows
@@ -605,7 +616,8 @@ def write_xlsx(store: PilotStore, templates: Templates, project_id: str, languag
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="E6EDF5")
     taken: set[str] = set()
-    money_format = "#,##0.00"
+    digits = i18n.currency_digits(data.project.currency)
+    money_format = "#,##0" + ("." + "0" * digits if digits else "")
 
     def header(sheet, values, widths):
         sheet.append(values)

@@ -15,14 +15,17 @@ import shutil
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select
 
 from companion.pilot import business_case as bc
-from companion.pilot.templates import Templates
 from companion.records import RecordMissing, Writer, derived_id, records_for
 from companion.storage.models import (Attachment, BusinessCase, BusinessLine, Checklist, ChecklistItem, Feasibility,
                                       FeasibilityScore, FeasibilityWeight, Project, ProjectMember)
+
+if TYPE_CHECKING:  # the templates (and YAML with them) are read on first use, not at start-up
+    from companion.pilot.templates import Templates
 
 STATUSES = ("todo", "in_progress", "done", "na")
 PILOT_CHECKLIST = "pilot-implementation"

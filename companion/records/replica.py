@@ -90,6 +90,50 @@ class LocalReplica:
     def observe(self, hlc: str) -> None:
         self.clock.observe(hlc)
 
+    def restamp_ahead(self, server_now_ms: int, max_ahead_ms: int) -> int:
+        """Give new stamps to edits made while this laptop's clock ran ahead of the server's.
+
+        Edits made offline before the server offset was known carry stamps the server refuses
+        (too far in its future) and that would win every conflict for months. They are stamped
+        again from the corrected clock, in the order they were made: the values stay, a later
+        edit of the same field keeps pointing at the earlier one (``base``), nothing is set aside.
+        Returns how many queued changes were restamped."""
+        limit = f"{server_now_ms + max_ahead_ms // 2:013d}-9999-ffffffffffffffff"
+        with self.records.sessions.begin() as session, allow_writes():
+            ahead = []
+            for row in session.execute(text("SELECT seq, fields, error FROM outbox ORDER BY seq")):
+                if row.error is not None and not str(json.loads(row.error).get("type", "")).endswith("clock-ahead"):
+                    continue  # refused for another reason: stays set aside
+                fields = json.loads(row.fields)
+                if any(value["t"] > limit for value in fields.values()):
+                    ahead.append((row.seq, fields))
+            if not ahead:
+                return 0
+            clock = self.records.clock_in(session)
+            clock.restart_after(session.execute(text("SELECT max(t) FROM record_field WHERE t <= :l"),
+                                                {"l": limit}).scalar())
+            renamed: dict[str, str] = {}
+            for seq, fields in ahead:
+                record_id = session.execute(text("SELECT record_id FROM outbox WHERE seq = :s"), {"s": seq}).scalar()
+                for name, value in fields.items():
+                    old = value["t"]
+                    if old <= limit:
+                        continue
+                    if old not in renamed:
+                        renamed[old] = clock.now()
+                    new = renamed[old]
+                    value["t"] = new
+                    base = value.get("base")
+                    if base in renamed:
+                        value["base"] = renamed[base]
+                    elif base is not None and base >= new:
+                        value.pop("base")
+                    session.execute(text("UPDATE record_field SET t = :new WHERE record_id = :r AND field = :f"
+                                         " AND t = :old"), {"new": new, "r": record_id, "f": name, "old": old})
+                session.execute(text("UPDATE outbox SET fields = :f, change_id = :c, error = NULL WHERE seq = :s"),
+                                {"f": canonical_json(fields), "c": str(uuid.uuid4()), "s": seq})
+        return len(ahead)
+
     # --- push -----------------------------------------------------------------------------------
 
     def pending(self, workspace: str, limit: int = 1000) -> list[OutboxEntry]:

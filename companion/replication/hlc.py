@@ -98,6 +98,16 @@ class Clock:
             if (seen.millis, seen.counter) > (self._millis, self._counter):
                 self._millis, self._counter = seen.millis, seen.counter
 
+    def restart_after(self, stamp: str | None) -> None:
+        """Forget every stamp after ``stamp`` (None: all of them). Only for stamps that were never
+        accepted anywhere and are being given new ones (a laptop clock that ran ahead)."""
+        with self._lock:
+            if stamp is None:
+                self._millis, self._counter = 0, 0
+            else:
+                seen = parse_hlc(stamp)
+                self._millis, self._counter = seen.millis, seen.counter
+
     @property
     def last(self) -> str | None:
         if self._millis == 0:

@@ -23,11 +23,12 @@ import math
 import re
 from typing import Sequence
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_skeleton
 from babel.numbers import format_decimal, format_percent
 
 from companion.content.render import render_markdown
-from companion.i18n import N_, Translator, supported_language
+from companion.i18n import N_, Translator, babel_locale, supported_language
+from companion.i18n import format_date as i18n_format_date
 from companion.printable import (HEADER_STYLE, LABEL_STYLE, PAGE_BREAK, TABLE, esc, facts_table, multiline, nowrap,
                                  table)
 from companion.training.importer import NOTES_HEADING
@@ -83,25 +84,25 @@ def _tag(tag: str, text: str, css_class: str = "") -> str:
 
 
 def _number(value: int | float, language: str) -> str:
-    return format_decimal(value, locale=language)
+    return format_decimal(value, locale=babel_locale(language))
 
 
 def _date(value: dt.date, language: str, fmt: str = "long") -> str:
-    return format_date(value, format=fmt, locale=language)
+    return i18n_format_date(value, fmt, language)
 
 
 def _day(value: dt.date, language: str) -> str:
     """"Mon, Dec 7" / "lun. 7 déc.": a short day for a column heading."""
-    return format_skeleton("MMMEd", value, locale=language)
+    return format_skeleton("MMMEd", value, locale=babel_locale(language))
 
 
 def _percent(value: float | None, language: str) -> str:
     """A percentage (0-100) rounded to a whole number, or a dash when there is none."""
-    return "–" if value is None else format_percent(round(value) / 100, locale=language)
+    return "–" if value is None else format_percent(round(value) / 100, locale=babel_locale(language))
 
 
 def _points(value: float, language: str) -> str:
-    return format_decimal(round(value), format="+#,##0;-#,##0", locale=language)
+    return format_decimal(round(value), format="+#,##0;-#,##0", locale=babel_locale(language))
 
 
 def _dates(info: SessionInfo, language: str, tr: Translator) -> str:
@@ -364,7 +365,7 @@ def session_report_html(session: SessionInfo, participants: Sequence[Participant
         parts.append(_tag("p", tr(N_("No ratings were recorded.")), "meta"))
     else:
         average = tr(N_("Average rating: {average} out of 5")).format(
-            average=format_decimal(round(summary.rating_average, 1), format="0.0", locale=language))
+            average=format_decimal(round(summary.rating_average, 1), format="0.0", locale=babel_locale(language)))
         parts.append(f"<p><b>{esc(average)}</b></p>")
         # One row: how many gave each number of stars, five first (two rows never split by a page).
         stars = [f'{"★" * value}<span style="color: #9a9a9a;">{"☆" * (5 - value)}</span>' for value in range(5, 0, -1)]

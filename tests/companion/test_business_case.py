@@ -384,11 +384,13 @@ def test_to_usd():
 @pytest.mark.parametrize("currency, language, expected", [
     # XAF has no minor unit: no decimals, rounded half-even (…567.891 → …568).
     ("XAF", "fr", f"1{NNBSP}234{NNBSP}568{NBSP}FCFA"),
-    ("XAF", "en", "FCFA1,234,568"),
-    ("TZS", "fr", f"1{NNBSP}234{NNBSP}567,89{NBSP}TZS"),
-    ("TZS", "en", "TZS1,234,567.89"),
+    ("XAF", "en", f"FCFA{NBSP}1,234,568"),   # a letter next to the digits: a no-break space between
+    # TZS: no cents in everyday amounts (CLDR's cash digits): whole shillings.
+    ("TZS", "fr", f"1{NNBSP}234{NNBSP}568{NBSP}TZS"),
+    ("TZS", "en", f"TZS{NBSP}1,234,568"),
+    ("NPR", "en", f"NPR{NBSP}1,234,568"),
     ("USD", "fr", f"1{NNBSP}234{NNBSP}567,89{NBSP}$US"),
-    ("USD", "en", "$1,234,567.89"),
+    ("USD", "en", "US$1,234,567.89"),        # International English (en_001): "US$", glued to the digits
     ("EUR", "fr", f"1{NNBSP}234{NNBSP}567,89{NBSP}€"),
     ("EUR", "en", "€1,234,567.89"),
 ])
@@ -399,8 +401,9 @@ def test_format_money(currency, language, expected):
 def test_format_money_details():
     assert format_money(D("2.5"), "XAF", "fr") == f"2{NBSP}FCFA"          # half-even
     assert format_money(D("3.5"), "XAF", "fr") == f"4{NBSP}FCFA"
-    assert format_money(D("-0.001"), "USD", "en") == "$0.00"               # no "-$0.00"
-    assert format_money(D("-961.68"), "USD", "en") == "-$961.68"
+    assert format_money(D("-0.001"), "USD", "en") == "US$0.00"             # no "-US$0.00"
+    assert format_money(D("-961.68"), "USD", "en") == "-US$961.68"         # a minus sign, never "(US$961.68)"
+    assert format_money(D("-1499750000"), "TZS", "en") == f"-TZS{NBSP}1,499,750,000"
     assert format_money(D("1000"), "XOF", "fr_SN").endswith("CFA")        # regional locales work
     assert format_money(D("1000"), "EUR", "xx-unknown") == "€1,000.00"    # unknown locale: English
     for currency in CURRENCIES:

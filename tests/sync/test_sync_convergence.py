@@ -80,7 +80,7 @@ def test_three_laptops_converge_through_a_flaky_link(sync_server: SyncServer, tm
             for laptop in laptops:
                 for _ in range(rng.randint(1, 6)):
                     team.random_edit(laptop)
-            proxy.cut_after(3_000, 60_000)
+            proxy.cut_after(2_000, 40_000)
             for laptop in rng.sample(laptops, k=rng.randint(1, 3)):
                 laptop.engine(proxy.url, max_attempts=30, page_limit=rng.choice([5, 50, 1000])).sync()
         proxy.cut_after(None)

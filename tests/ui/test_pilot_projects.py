@@ -18,9 +18,10 @@ def fill_new_project_dialog(name: str, currency: str = "XAF", empty_first: bool 
             dialog.accept()
             assert dialog.isVisible() and dialog.error.isVisible()
         dialog.name.setText(name)
-        dialog.country.setCurrentText("Cameroon")
+        # Countries are named in the interface language; what is stored stays English.
+        dialog.country.setCurrentText(dialog.country.itemText(dialog.country.findData("CM")))
         dialog.scheme.setText("Mutuelle de santé")
-        dialog.currency.setCurrentText(currency)
+        dialog.currency.setCurrentIndex(dialog.currency.findData(currency))
         dialog.usd_rate.setText("600")
         dialog.start.setDate(QDate(2027, 3, 1))
         dialog.team.setPlainText("Amina\nJoseph")
@@ -37,8 +38,10 @@ def test_create_a_project_and_see_its_dashboard(launch, qtbot, language):
     qtbot.mouseClick(window.projects_screen.new_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.project_screen
     assert window.project_screen.title.text() == "Pilote Ouest"
-    assert "Cameroon" in window.project_screen.details.text() and "XAF" in window.project_screen.details.text()
+    details = window.project_screen.details.text()
+    assert ("Cameroon" if language == "en" else "Cameroun") in details and "FCFA" in details and "XAF" not in details
     [project] = window.pilot.projects()
+    assert project.country == "Cameroon" and project.currency == "XAF"
     assert project.team == ("Amina", "Joseph") and project.start_date.isoformat() == "2027-03-01"
     dashboard = window.project_screen.pages[0]
     bars = [b for b in dashboard.findChildren(type(window.import_progress)) if b.isVisible()]
@@ -96,6 +99,33 @@ def test_edit_details_is_saved_at_once_and_undoable(launch, qtbot):
     assert window.project_screen.title.text() == "Pilot East"
     window.redo_action.trigger()
     assert window.pilot.project(project_id).name == "Pilot East (phase 2)"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_project_dialog_names_every_country_and_shows_medium_dates(launch, qtbot, language):
+    window = launch(language).window
+    project_id = window.pilot.create_project("Pilote Kinshasa", "DR Congo", currency="CDF",
+                                             start_date=QDate(2026, 12, 3).toPython(), worked_business_case=False)
+    dialog = ProjectDialog(window.pilot.project(project_id), window)
+    qtbot.addWidget(dialog)
+    names = [dialog.country.itemText(row) for row in range(dialog.country.count())]
+    # The openIMIS countries first, then every country, in the interface language.
+    first = names[:names.index("")] if "" in names else names[:8]
+    assert len(first) == 8 and (("Cameroon" in first and "Chad" in first) if language == "en"
+                                else ("Cameroun" in first and "Tchad" in first))
+    assert ("Mali" in names and "Guinea" in names) if language == "en" else ("Mali" in names and "Guinée" in names)
+    # A country stored under an older English spelling is shown in the interface language and
+    # kept as it was when the user leaves it alone.
+    assert dialog.country.currentText() == ("Congo - Kinshasa" if language == "en" else "Congo-Kinshasa")
+    assert dialog.values()["country"] == "DR Congo"
+    dialog.country.setCurrentText("Mali")
+    assert dialog.values()["country"] == "Mali"
+    dialog.country.setCurrentText("Guinée" if language == "fr" else "Guinea")
+    assert dialog.values()["country"] == "Guinea"   # stored in English, whatever the interface shows
+    # The currency is named as its amounts are written; the start date as every date is.
+    assert dialog.currency.currentData() == "CDF" and "CDF" in dialog.currency.currentText()
+    assert dialog.start.text() == ("3 Dec 2026" if language == "en" else "3 déc. 2026")
+    dialog.reject()
 
 
 def test_home_lists_checklist_items_coming_up(launch):

@@ -172,3 +172,19 @@ def test_a_full_disk_or_a_refused_folder_is_told_plainly(launch, qtbot, tmp_path
     assert "disk is full" in failed.args[0]
     assert existing.read_bytes() == b"the earlier report"
     bar.error_box.close()
+
+
+def test_the_report_charts_fill_their_image(launch):
+    """Both charts are drawn at the size of their image, for paper: the cost chart was once drawn
+    as a thumbnail in a corner, every label elided."""
+    from companion.pilot.report import collect
+    from ui.reports import COST_SIZE, READINESS_SIZE, render_charts
+
+    window, project_id, _bar = open_project(launch("fr"), "fr")
+    images = render_charts(collect(window.pilot, window.pilot.templates, project_id), "fr")
+    for key, size in (("readiness", READINESS_SIZE), ("costs", COST_SIZE)):
+        image = images[key]
+        assert (image.width(), image.height()) == size
+        inked = [x for x in range(0, image.width(), 8)
+                 if any(image.pixelColor(x, y).lightness() < 200 for y in range(0, image.height(), 8))]
+        assert inked and inked[-1] - inked[0] > image.width() * 0.7, key

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QListWidget, QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
-from companion.i18n import N_, _, format_datetime, format_number, ngettext
+from companion.i18n import N_, _, format_datetime, format_number, ngettext, translated
 from sync.bundle import SUFFIX, BundleError, ImportPreview, apply_import, export_workspace, preview_import
 from ui.runner import run_in_background
 from ui.screens.conflicts import TYPE_NAMES
@@ -46,7 +46,7 @@ def _made_when(stamp: str) -> str:
         moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
     except ValueError:
         return stamp or "?"
-    return format_datetime(moment.astimezone().replace(tzinfo=None), "short")
+    return format_datetime(moment.astimezone().replace(tzinfo=None), "medium_short")
 
 
 class BundleDialog(QDialog):
@@ -210,7 +210,7 @@ class BundleDialog(QDialog):
         self.preview = None
         self._show_preview()
         if isinstance(error, BundleError):
-            reason = _(REFUSALS.get(error.code, REFUSALS["damaged"]))
+            reason = translated(REFUSALS.get(error.code, REFUSALS["damaged"]))
             self.import_message.setText(_("{file} was refused; nothing was changed. {reason}").format(
                 file=path.name, reason=reason))
             self.import_message.setToolTip(error.message)  # the technical detail, for support staff
@@ -232,7 +232,7 @@ class BundleDialog(QDialog):
         if not applied.records:
             self.changes_list.addItem(_("Nothing new: this laptop already has everything in the file."))
         for kind, count in sorted(applied.by_type.items(), key=lambda item: -item[1]):
-            name = _(TYPE_NAMES[kind]) if kind in TYPE_NAMES else kind
+            name = translated(TYPE_NAMES[kind]) if kind in TYPE_NAMES else kind
             self.changes_list.addItem(ngettext("{count} new or changed: {kind}", "{count} new or changed: {kind}",
                                                count).format(count=format_number(count), kind=name))
         if applied.conflicts:

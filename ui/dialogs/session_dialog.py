@@ -11,6 +11,7 @@ from companion.i18n import SUPPORTED_LANGUAGES, _, current_language
 from companion.training.store import MAX_DAYS, ModuleSummary, SessionInfo
 from ui.dialogs.form_dialog import FormDialog
 from ui.screens.training.base import language_name
+from ui.widgets.dates import use_medium_dates
 
 
 class SessionDialog(FormDialog):
@@ -41,6 +42,7 @@ class SessionDialog(FormDialog):
         self.start = QDateEdit()
         self.start.setObjectName("sessionStart")
         self.start.setCalendarPopup(True)
+        use_medium_dates(self.start)
         self.start.setDate(QDate(session.start_date) if session else QDate.currentDate())
         self.start.setAccessibleName(_("First day"))
         self.days = QSpinBox()
@@ -79,7 +81,7 @@ class SessionDialog(FormDialog):
             form.addRow(_("&Module:"), self.module)
             form.addRow(self.no_module)
         else:
-            module = QLabel(f"{session.module_title} ({language_name(session.language)})")
+            module = QLabel(f"{session.module_title} ({language_name(session.language, in_sentence=True)})")
             module.setTextFormat(Qt.TextFormat.PlainText)  # a module's title is text, never markup
             form.addRow(_("Module:"), module)
         form.addRow(_("&First day:"), self.start)
@@ -108,7 +110,7 @@ class SessionDialog(FormDialog):
                 if module.slug == keep_slug:
                     self.module.setCurrentIndex(self.module.count() - 1)
         self.no_module.setText(_("No module in {language} yet: copy one and translate it, or choose another "
-                                 "language.").format(language=language_name(language)))
+                                 "language.").format(language=language_name(language, in_sentence=True)))
         self.no_module.setVisible(self.module.count() == 0)
 
     def accept(self) -> None:

@@ -117,7 +117,7 @@ class SyncDetailsDialog(QDialog):
         facts = []
         if status.last_success_ms:
             when = dt.datetime.fromtimestamp(status.last_success_ms / 1000)
-            facts.append(_("Last synced: {when}").format(when=format_datetime(when, "short")))
+            facts.append(_("Last synced: {when}").format(when=format_datetime(when, "medium_short")))
         elif account is not None:
             facts.append(_("Not synced yet."))
         if status.pending:

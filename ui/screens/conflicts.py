@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
-from companion.i18n import N_, _, format_datetime, format_number, ngettext
+from companion.i18n import N_, _, format_datetime, format_number, ngettext, translated
 from companion.replication.hlc import HLCError, parse_hlc
 
 CONFLICT_ROLE = Qt.ItemDataRole.UserRole
@@ -179,8 +179,8 @@ class ConflictScreen(QWidget):
         return ""
 
     def _title(self, conflict: dict) -> str:
-        kind = _(TYPE_NAMES[conflict["type"]]) if conflict.get("type") in TYPE_NAMES else _("Record")
-        field = _(FIELD_NAMES[conflict["field"]]) if conflict["field"] in FIELD_NAMES else conflict["field"]
+        kind = translated(TYPE_NAMES[conflict["type"]]) if conflict.get("type") in TYPE_NAMES else _("Record")
+        field = translated(FIELD_NAMES[conflict["field"]]) if conflict["field"] in FIELD_NAMES else conflict["field"]
         title = self._record_title(conflict)
         return f"{kind} — {field}" + (f"\n{title}" if title else "")
 
@@ -189,7 +189,7 @@ class ConflictScreen(QWidget):
             parsed = parse_hlc(stamp)
         except HLCError:
             return ""
-        when = format_datetime(dt.datetime.fromtimestamp(parsed.millis / 1000), "short")
+        when = format_datetime(dt.datetime.fromtimestamp(parsed.millis / 1000), "medium_short")
         if parsed.device == self.replica.device_id:
             return _("Written on this laptop, {when}").format(when=when)
         return _("Written on another laptop ({device}), {when}").format(device=parsed.device[-4:], when=when)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QLis
                                QSplitter, QVBoxLayout, QWidget)
 
 from companion.content.categories import CATEGORIES
-from companion.i18n import _, current_language, format_date, format_number, ngettext
+from companion.i18n import _, current_language, format_date, format_number, ngettext, translated
 from companion.library import GuideSummary, Library
 from ui.screens.base import Screen
 from ui.screens.reader import language_name
@@ -124,13 +124,13 @@ class LibraryScreen(Screen):
         counts = self.library.category_counts()
         for row, (key, label) in enumerate(CATEGORIES.items()):
             item = self.categories.item(row)
-            item.setText(f"{_(label)} ({format_number(counts.get(key, 0))})")
-            item.setToolTip(_(label))
+            item.setText(f"{translated(label)} ({format_number(counts.get(key, 0))})")
+            item.setToolTip(translated(label))
         self.refresh_guides()
 
     def refresh_guides(self) -> None:
         category = self.current_category()
-        self.heading.setText(_(CATEGORIES[category]))
+        self.heading.setText(translated(CATEGORIES[category]))
         guides = self.library.guides(category, current_language(), self.language_filter.currentData() or None)
         self.guides.clear()
         for guide in guides:

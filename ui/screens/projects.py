@@ -9,7 +9,7 @@ from ui.undo import EditStack
 from PySide6.QtWidgets import (QCheckBox, QDialog, QHBoxLayout, QLabel, QListWidgetItem, QMessageBox, QPushButton,
                                QVBoxLayout)
 
-from companion.i18n import _, current_language, format_date
+from companion.i18n import _, country_name, currency_symbol, current_language, format_date
 from companion.pilot.store import PilotStore
 from ui.dialogs.project_dialog import ProjectDialog
 from ui.screens.base import Screen
@@ -94,7 +94,8 @@ class ProjectsScreen(Screen):
         selected = self.current_project_id()
         self.list.clear()
         for project in self.store.projects(include_archived=self.show_archived.isChecked()):
-            details = [part for part in (project.country, project.scheme, project.currency) if part]
+            details = [part for part in (country_name(project.country), project.scheme, currency_symbol(project.currency))
+                       if part]
             if project.start_date:
                 details.append(_("starts {date}").format(date=format_date(project.start_date)))
             if project.archived:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMessageBox, QPushBu
 
 from companion.content.limits import MAX_HEADINGS
 from companion.i18n import _, format_date, format_number, ngettext
+from companion.i18n import language_name as i18n_language_name
 from companion.library import GuideView, Library
 from ui.icons import icon
 from ui.screens.base import Screen
@@ -21,8 +22,9 @@ POSITION_SAVE_DELAY_MS = 400
 log = logging.getLogger(__name__)
 
 
-def language_name(code: str) -> str:
-    return {"en": _("English"), "fr": _("French")}.get(code, code)
+def language_name(code: str, in_sentence: bool = False) -> str:
+    """"French" / "Français" on its own, "français" in a French sentence (Babel's names)."""
+    return i18n_language_name(code, in_sentence=in_sentence)
 
 
 def read_in_label(code: str) -> str:
@@ -299,7 +301,7 @@ class ReaderScreen(Screen):
         if view is None:
             return
         state = view.translation
-        original = language_name(state.original_language)
+        original = language_name(state.original_language, in_sentence=True)
         if self.browser.too_large() and not self.browser.loading:
             self.banner_text.setText(_("This guide is too large to be shown with its layout (very long tables, or "
                                        "too many sections or levels), so only its text is shown."))
@@ -307,7 +309,7 @@ class ReaderScreen(Screen):
         elif state.requested_missing:
             self.banner_text.setText(
                 _("This guide is not available in {language} yet. You are reading the original, in {original}.")
-                .format(language=language_name(state.requested_missing), original=original))
+                .format(language=language_name(state.requested_missing, in_sentence=True), original=original))
             self.banner_button.hide()
         elif state.outdated:
             self.banner_text.setText(

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListWidgetItem, QPushButton, QVBoxLayout
 
 from companion.content.categories import LESSON_CATEGORY, SEARCH_CATEGORIES
-from companion.i18n import _, format_number, ngettext
+from companion.i18n import _, format_number, ngettext, translated
 from companion.library import HIGHLIGHT_END, HIGHLIGHT_START, Library, SearchHit
 from ui.screens.base import Screen
 from ui.screens.reader import language_name
@@ -30,7 +30,7 @@ def plain(marked: str) -> str:
 
 
 def hit_html(hit: SearchHit) -> str:
-    details = f"{_(SEARCH_CATEGORIES.get(hit.category, hit.category))} · {language_name(hit.language)}"
+    details = f"{translated(SEARCH_CATEGORIES.get(hit.category, hit.category))} · {language_name(hit.language)}"
     return (f"<span style='font-size:large'>{highlighted(hit.title)}</span>"
             f"<br>{highlighted(hit.snippet)}<br><small>{html.escape(details)}</small>")
 
@@ -107,7 +107,7 @@ class SearchScreen(Screen):
         self.language_filter.setAccessibleName(_("Filter by language"))
         self.widen_button.setText(_("Search every category and language"))
         self.widen_button.setAccessibleName(_("Search every category and language"))
-        self._refill(self.category_filter, [(ANY, _("All categories"))] + [(k, _(v)) for k, v in SEARCH_CATEGORIES.items()])
+        self._refill(self.category_filter, [(ANY, _("All categories"))] + [(k, translated(v)) for k, v in SEARCH_CATEGORIES.items()])
         self._refill(self.language_filter, [(ANY, _("All languages")), ("en", _("English")), ("fr", _("French"))])
 
     @staticmethod

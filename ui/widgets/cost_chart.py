@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QLineSeries, QStackedBarSeries,
                               QValueAxis)
-from PySide6.QtCore import QLocale, QPointF, QSize, Qt
+from PySide6.QtCore import QLocale, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsScene
 
-from companion.i18n import _, current_language
+from companion.i18n import _, currency_symbol, current_language, format_locale_name, translated
 from companion.pilot.business_case import COST_CATEGORIES, Result
 from companion.pilot.case_input import CATEGORY_LABELS
 
@@ -25,9 +25,9 @@ def build_cost_chart(result: Result, currency: str, palette: QPalette | None = N
     palette = palette or QApplication.palette()
     language = language or current_language()
     chart = QChart()
-    chart.setLocale(QLocale(language))
+    chart.setLocale(QLocale(format_locale_name(language)))
     chart.setLocalizeNumbers(True)  # axis labels grouped as the language writes numbers
-    chart.setTitle(_("Cost per year ({currency})").format(currency=currency))
+    chart.setTitle(_("Cost per year ({currency})").format(currency=currency_symbol(currency, language)))
     series = QStackedBarSeries()
     years = list(result.years)
     order = {c: i for i, c in enumerate(COST_CATEGORIES)}
@@ -36,7 +36,7 @@ def build_cost_chart(result: Result, currency: str, palette: QPalette | None = N
         values = [float(per_year.get(year, 0)) for year in years]
         if not any(values):
             continue
-        bar = QBarSet(_(CATEGORY_LABELS.get(category, category)))
+        bar = QBarSet(translated(CATEGORY_LABELS.get(category, category)))
         bar.append(values)
         bar.setColor(QColor(COLOURS.get(category, "#999999")))
         series.append(bar)
@@ -99,12 +99,20 @@ def render_cost_png(result: Result, currency: str, language: str, width: int, he
         for axis in chart.axes():
             axis.setLabelsFont(font)
             axis.setTitleFont(font)
-    view = QChartView(chart)
-    view.resize(QSize(width, height))
+    # Laid out in a scene of the image's size: a QChartView that is never shown keeps its chart at
+    # its tiny default geometry, and the report got a thumbnail with every label elided.
+    scene = QGraphicsScene()
+    scene.addItem(chart)
+    chart.setGeometry(QRectF(0, 0, width, height))
+    if chart.layout():
+        chart.layout().activate()
     image = QImage(width, height, QImage.Format.Format_ARGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.render(painter)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    scene.render(painter, QRectF(0, 0, width, height), QRectF(0, 0, width, height))
     painter.end()
+    scene.removeItem(chart)
+    chart.deleteLater()
     return image

@@ -33,6 +33,7 @@ DOCUMENT_MARGIN = 16
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|tr|dt|dd|pre|blockquote|div|table|caption)>|<br\s*/?>", re.IGNORECASE)
 _CELL_END = re.compile(r"</t[dh]>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+_OBJECT_CHARACTER = "\ufffc"  # where Qt holds a picture in a document's text
 
 
 @lru_cache(maxsize=64)
@@ -180,58 +181,59 @@ class GuideBrowser(QTextBrowser):
 
     def _install(self, document: GuideDocument) -> None:
         document.setParent(self)  # the view owns it: setDocument() deletes the one it replaces
+        # Pictures are sized before the view lays the text out: sizing them after would make Qt lay
+        # out the whole text at once, where it otherwise lays out a screenful and the rest in steps.
+        self._fit_images(document)
         self.setDocument(document)
-        self._fit_images()
         announce_new_document(self)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_images()
 
-    def _fit_images(self) -> None:
+    def _fit_images(self, document: QTextDocument | None = None) -> None:
         """Shrink pictures wider than the view (never enlarge them), so a diagram is seen whole
         on a 1024-pixel screen instead of behind a horizontal scroll bar."""
         if not self._has_images or self.loading:
             return
-        document = self.document()
+        document = document or self.document()
         available = self.viewport().width() - 2 * document.documentMargin() - 8
         if available < 80:
             return
         cursor = QTextCursor(document)
         first_changed = None
-        block = document.begin()
-        while block.isValid():
-            fragments = block.begin()
-            while not fragments.atEnd():
-                fragment = fragments.fragment()
-                image_format = fragment.charFormat().toImageFormat()
-                url = QUrl(image_format.name())
-                image = _bundled_image(url.path()) if image_format.isValid() else None
-                if image is not None:
-                    single = QTextBlockFormat.LineHeightTypes.SingleHeight.value
-                    if block.blockFormat().lineHeightType() != single:
-                        # "line-height: 135%" would add a third of the picture's height below it.
-                        block_format = block.blockFormat()
-                        block_format.setLineHeight(0, single)
-                        cursor.setPosition(block.position())
-                        cursor.setBlockFormat(block_format)
-                        first_changed = block.position() if first_changed is None else first_changed
-                    width = min(image.width(), available)
-                    height = image.height() * width / image.width()
-                    ratio = self.devicePixelRatioF()
-                    name = f"image:{url.path()}"
-                    if width < image.width():
-                        name += f"?size={round(width * ratio)}x{round(height * ratio)}"
-                    if name != image_format.name():
-                        image_format.setName(name)
-                        image_format.setWidth(width)
-                        image_format.setHeight(height)
-                        cursor.setPosition(fragment.position())
-                        cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
-                        cursor.setCharFormat(image_format)
-                        first_changed = block.position() if first_changed is None else first_changed
-                fragments += 1
-            block = block.next()
+        # A picture is one object character in the text: find those rather than walking every
+        # fragment of a long guide in Python (the raw text's offsets are document positions).
+        text = document.toRawText()
+        position = text.find(_OBJECT_CHARACTER)
+        while position != -1:
+            cursor.setPosition(position)
+            cursor.setPosition(position + 1, QTextCursor.MoveMode.KeepAnchor)
+            image_format = cursor.charFormat().toImageFormat()  # the format of the selected character
+            url = QUrl(image_format.name())
+            image = _bundled_image(url.path()) if image_format.isValid() else None
+            if image is not None:
+                block = document.findBlock(position)
+                single = QTextBlockFormat.LineHeightTypes.SingleHeight.value
+                if block.blockFormat().lineHeightType() != single:
+                    # "line-height: 135%" would add a third of the picture's height below it.
+                    block_format = block.blockFormat()
+                    block_format.setLineHeight(0, single)
+                    QTextCursor(block).setBlockFormat(block_format)
+                    first_changed = block.position() if first_changed is None else first_changed
+                width = min(image.width(), available)
+                height = image.height() * width / image.width()
+                ratio = self.devicePixelRatioF()
+                name = f"image:{url.path()}"
+                if width < image.width():
+                    name += f"?size={round(width * ratio)}x{round(height * ratio)}"
+                if name != image_format.name():
+                    image_format.setName(name)
+                    image_format.setWidth(width)
+                    image_format.setHeight(height)
+                    cursor.setCharFormat(image_format)
+                    first_changed = block.position() if first_changed is None else first_changed
+            position = text.find(_OBJECT_CHARACTER, position + 1)
         if first_changed is not None:  # what follows a resized picture moves too: lay it out again
             document.markContentsDirty(first_changed, document.characterCount() - first_changed)
 

@@ -6,6 +6,8 @@ Items keep their plain text for accessibility and keyboard search; the HTML live
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate, QStyleOptionViewItem
@@ -18,12 +20,29 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 class RichTextDelegate(QStyledItemDelegate):
     MARGIN = 8
+    # Laid-out documents kept for reuse: the view asks each item's size several times per layout
+    # and then draws it, and parsing the HTML each time made search results slow to appear.
+    KEPT_DOCUMENTS = 512
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._documents: OrderedDict[tuple[str, str, int], QTextDocument] = OrderedDict()
 
     def _document(self, option: QStyleOptionViewItem, index: QModelIndex, width: int) -> QTextDocument:
+        html = index.data(HTML_ROLE) or ""
+        text_width = max(width - 2 * self.MARGIN, 50)
+        key = (html, option.font.key(), text_width)  # a new text, font (zoom) or width is a new document
+        document = self._documents.get(key)
+        if document is not None:
+            self._documents.move_to_end(key)
+            return document
         document = InertTextDocument()
         document.setDefaultFont(option.font)
-        document.setHtml(index.data(HTML_ROLE) or "")
-        document.setTextWidth(max(width - 2 * self.MARGIN, 50))
+        document.setHtml(html)
+        document.setTextWidth(text_width)
+        self._documents[key] = document
+        if len(self._documents) > self.KEPT_DOCUMENTS:
+            self._documents.popitem(last=False)
         return document
 
     def paint(self, painter, option: QStyleOptionViewItem, index: QModelIndex) -> None:

@@ -12,14 +12,14 @@ import html
 from dataclasses import replace
 from decimal import Decimal
 
-from babel.numbers import format_decimal, get_currency_precision
+from babel.numbers import format_decimal
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QScrollArea, QSizePolicy, QSpinBox,
                                QStyledItemDelegate, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from companion.i18n import _, current_language
+from companion.i18n import _, babel_locale, currency_symbol, current_language, format_amount, translated
 from companion.pilot import business_case as bc
 from companion.pilot.case_input import CATEGORY_LABELS, KIND_LABELS, case_result, stored, template_case
 from companion.pilot.store import MAX_DESCRIPTION, WORKED_BUSINESS_CASE, LineRow
@@ -87,18 +87,21 @@ def years_text(years: tuple[int, ...]) -> str:
     return ", ".join(str(year) for year in ordered)
 
 
+def nowrap(text: str) -> str:
+    """Escaped, on one line: Qt's rich text would break a figure at its narrow no-break spaces
+    ("1 499 750 | 000 TZS")."""
+    return f"<span style='white-space:nowrap'>{html.escape(text)}</span>"
+
+
 def exact_number(value: Decimal | int, language: str) -> str:
     """A number as typed, in the language's style, with every decimal kept (1 234,567 8)."""
-    return format_decimal(Decimal(value), locale=language, decimal_quantization=False)
+    return format_decimal(Decimal(value), locale=babel_locale(language), decimal_quantization=False)
 
 
 def plain_amount(amount: Decimal, currency: str, language: str) -> str:
     """An amount without the currency sign, with the currency's own decimals (half-even):
     tables name the currency once, in their header, so the figures stay readable."""
-    digits = get_currency_precision(currency)
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(bc.round_money(amount).quantize(Decimal(1).scaleb(-digits)), format=pattern,
-                          locale=language)
+    return format_amount(bc.round_money(amount), currency, language)
 
 
 class LinesModel(QAbstractTableModel):
@@ -124,7 +127,7 @@ class LinesModel(QAbstractTableModel):
 
     def headers(self) -> list[str]:
         return [_("Category"), _("Kind"), _("Description"), _("Unit cost"), _("Quantity"), _("Years"),
-                _("Per year ({currency})").format(currency=self.tab.currency)]
+                _("Per year ({currency})").format(currency=currency_symbol(self.tab.currency))]
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -146,9 +149,9 @@ class LinesModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             edit = role == Qt.ItemDataRole.EditRole
             if column == CATEGORY:
-                return row.category if edit else _(CATEGORY_LABELS.get(row.category, row.category))
+                return row.category if edit else translated(CATEGORY_LABELS.get(row.category, row.category))
             if column == KIND:
-                return row.kind if edit else _(KIND_LABELS.get(row.kind, row.kind))
+                return row.kind if edit else translated(KIND_LABELS.get(row.kind, row.kind))
             if column == DESCRIPTION:
                 return row.description
             if column in (UNIT_COST, QUANTITY):
@@ -382,9 +385,9 @@ class BusinessCaseTab(PilotTab):
         table.setItemDelegate(TextDelegate(table))
         categories = bc.COST_CATEGORIES if side == "cost" else bc.BENEFIT_CATEGORIES
         table.setItemDelegateForColumn(CATEGORY, ChoiceDelegate(
-            lambda: [(key, _(CATEGORY_LABELS.get(key, key))) for key in categories], lambda: _("Category"), table))
+            lambda: [(key, translated(CATEGORY_LABELS.get(key, key))) for key in categories], lambda: _("Category"), table))
         table.setItemDelegateForColumn(KIND, ChoiceDelegate(
-            lambda: [(key, _(KIND_LABELS[key])) for key in bc.KINDS], lambda: _("Kind"), table))
+            lambda: [(key, translated(KIND_LABELS[key])) for key in bc.KINDS], lambda: _("Kind"), table))
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         table.setMinimumHeight(ROW_HEIGHT * (rows + 1) + 6)
@@ -472,7 +475,7 @@ class BusinessCaseTab(PilotTab):
         self.case_id, self.currency, self.horizon = case.id, project.currency, case.horizon_years
         language = current_language()
         self.hint.setText(_("Amounts are in {currency}. Every change is saved at once; Ctrl+Z undoes it. "
-                            "Double-click a cell, or start typing, to change it.").format(currency=self.currency))
+                            "Double-click a cell, or start typing, to change it.").format(currency=currency_symbol(self.currency)))
         self.horizon_field.blockSignals(True)
         self.horizon_field.setValue(case.horizon_years)
         self.horizon_field.blockSignals(False)
@@ -537,23 +540,23 @@ class BusinessCaseTab(PilotTab):
              else _("not within {years} years").format(years=years)),
         ]
         text = "<table cellspacing='3'>" + "".join(
-            f"<tr><td>{html.escape(label)}</td><td align='right'><b>{html.escape(value)}</b></td></tr>"
+            f"<tr><td>{html.escape(label)}</td><td align='right'><b>{nowrap(value)}</b></td></tr>"
             for label, value in rows) + "</table>"
         if usd is not None:
-            text += "<p>" + html.escape(_("Total cost of ownership in US dollars: {amount}").format(
-                amount=bc.format_money(usd, "USD", language))) + "</p>"
+            text += "<p>" + html.escape(_("Total cost of ownership in US dollars: {amount}")).format(
+                amount=nowrap(bc.format_money(usd, "USD", language))) + "</p>"
         self.figures.setText(text)
 
-        self.per_year_box.setTitle(_("Per year, in {currency}").format(currency=self.currency))
+        self.per_year_box.setTitle(_("Per year, in {currency}").format(currency=currency_symbol(self.currency)))
         per_year = [[str(year), amount(result.cost_by_year[year]), amount(result.benefit_by_year[year]),
                      amount(result.net_by_year[year]), amount(result.cumulative_net_by_year[year])]
                     for year in result.years]
         self._fill(self.per_year, [_("Year"), _("Costs"), _("Benefits"), _("Net"), _("Cumulative")], per_year, 10)
 
-        self.sensitivity_box.setTitle(_("Sensitivity, in {currency}").format(currency=self.currency))
+        self.sensitivity_box.setTitle(_("Sensitivity, in {currency}").format(currency=currency_symbol(self.currency)))
         self.sensitivity_note.setText(_("What the results become when each of the largest costs is {change} lower "
                                         "or higher.").format(change=bc.format_percent(bc.DEFAULT_SENSITIVITY, language)))
-        sensitivity = [[_(CATEGORY_LABELS.get(entry.category, entry.category)),
+        sensitivity = [[translated(CATEGORY_LABELS.get(entry.category, entry.category)),
                         ("+" if entry.change > 0 else "") + bc.format_percent(entry.change, language),
                         amount(entry.total_cost), amount(entry.npv), amount(entry.cost_per_insuree_per_year)]
                        for entry in result.sensitivity]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from companion.i18n import _
-from companion.pilot.business_case import format_money, to_usd
+from companion.i18n import _, format_money_with_usd
+from companion.pilot.business_case import to_usd
 from companion.pilot.case_input import case_result
 from companion.pilot.store import PilotStore
 
@@ -27,9 +27,8 @@ def headline(store: PilotStore, project_id: str, language: str) -> str:
         return html.escape(_("No cost or benefit lines yet."))
 
     def money(amount) -> str:
-        text = _nowrap(format_money(amount, currency, language))
         usd = to_usd(amount, result.assumptions.usd_rate) if currency != "USD" else None
-        return text + (" " + _nowrap(f"({format_money(usd, 'USD', language)})") if usd is not None else "")
+        return format_money_with_usd(amount, currency, usd, language, figure=_nowrap)
 
     years = result.assumptions.horizon_years
     lines = [

@@ -9,7 +9,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
 
-from companion.i18n import _, current_language, format_date, format_number, format_percent, ngettext
+from companion.i18n import _, current_language, format_date, format_number, format_percent, ngettext, translated
 from companion.pilot.feasibility import READINGS, readiness
 from companion.pilot.progress import checklist_progress, overdue
 from ui.screens.pilot.base import PilotContext, PilotTab
@@ -129,7 +129,7 @@ class DashboardTab(PilotTab):
         else:
             text = _("Readiness {score} out of 5 ({percent}): {reading}.").format(
                 score=format_number(round(result.overall, 1)), percent=format_percent(result.percent / 100),
-                reading=_(READINGS[result.reading]))
+                reading=translated(READINGS[result.reading]))
             text += " " + _("{scored} of {total} criteria scored.").format(scored=format_number(scored),
                                                                            total=format_number(total))
             if result.weak_dimensions:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QDoubleSpinBox, 
                                QSplitter, QStackedWidget, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from companion.i18n import _, current_language, format_number
+from companion.i18n import _, current_language, format_number, translated
 from companion.pilot.feasibility import CONDITIONS, NOT_SCORED, NOT_YET, READINGS, READY, Readiness, readiness
 from companion.pilot.store import READINESS, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_STEP, PilotError
 from companion.pilot.templates import CriterionTemplate, DimensionTemplate, FeasibilityTemplate
@@ -520,7 +520,7 @@ class FeasibilityTab(PilotTab):
             self.overall_score.setText(_("— out of 5"))
         else:
             self.overall_score.setText(_("{score} out of 5").format(score=score_text(result.overall)))
-        self.reading.setText(_(READINGS[result.reading]))
+        self.reading.setText(translated(READINGS[result.reading]))
         for label in (self.overall_score, self.reading):
             palette = label.palette()
             palette.setColor(QPalette.ColorRole.WindowText, colour)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
 
-from companion.i18n import _, format_date
+from companion.i18n import _, country_name, currency_symbol, format_date
 from companion.pilot.store import PilotError
 from ui.dialogs.project_dialog import ProjectDialog
 from ui.reports import ExportBar
@@ -101,7 +101,7 @@ class ProjectScreen(Screen):
             return
         project = self.context.store.project(self.project_id)
         self.title.setText(project.name)
-        parts = [p for p in (project.country, project.scheme, project.currency) if p]
+        parts = [p for p in (country_name(project.country), project.scheme, currency_symbol(project.currency)) if p]
         if project.start_date:
             parts.append(_("starts {date}").format(date=format_date(project.start_date)))
         if project.team:

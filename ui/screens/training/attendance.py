@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
-from companion.i18n import _, format_date
+from companion.i18n import _, format_day
 from companion.training.store import TrainingError
 from ui.screens.training.base import guarded
 from ui.screens.training.session_base import SessionTab, refilling
@@ -62,7 +62,7 @@ class AttendanceTab(SessionTab):
         self.table.setAccessibleName(_("Attendance per day"))
 
     def day_label_text(self, day: int) -> str:
-        return _("Day {number}: {date}").format(number=day + 1, date=format_date(self.info.day_date(day), "EEE d MMM"))
+        return _("Day {number}: {date}").format(number=day + 1, date=format_day(self.info.day_date(day)))
 
     def refresh(self) -> None:
         if self.load_info() is None:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QPushButton
 
-from companion.i18n import LANGUAGE_NAMES, N_, _
+from companion.i18n import N_, translated
+from companion.i18n import language_name as i18n_language_name
 from companion.library import Library
 from companion.training.store import TrainingError, TrainingStore
 from ui.icons import icon
@@ -40,12 +41,14 @@ UNKNOWN_RECORD = N_("This item no longer exists. The screen has been refreshed."
 def error_text(error: TrainingError, quiz_size: int = 0) -> str:
     message = ERRORS.get(error.key)
     if message is None:
-        return _(UNKNOWN_RECORD) if error.key.startswith("unknown") else str(error)
-    return _(message).format(quiz_size=quiz_size)
+        return translated(UNKNOWN_RECORD) if error.key.startswith("unknown") else str(error)
+    return translated(message).format(quiz_size=quiz_size)
 
 
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
+def language_name(code: str, in_sentence: bool = False) -> str:
+    """The name of a module's language in the interface language: "French" / "Français" on its
+    own, "français" inside a French sentence."""
+    return i18n_language_name(code, in_sentence=in_sentence)
 
 
 @dataclass

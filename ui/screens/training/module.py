@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from companion.i18n import _, ngettext
+from companion.i18n import N_, _, ngettext, translate_to
 from companion.training.store import LessonRow, ModuleSummary, QuestionRow, TrainingError
 from ui.dialogs.lesson_dialog import LessonDialog
 from ui.dialogs.module_dialog import ModuleDialog
@@ -403,7 +403,8 @@ class ModuleScreen(Screen):
         if lesson is None:
             return False
         return self.printer.save_pdf(lambda: handout_html(module, self.store.lesson(lesson.id), style),
-                                     file_name(lesson.title, _("handout")), path=path)
+                                     file_name(lesson.title, translate_to(module.language, N_("handout"))),
+                                     path=path)
 
     @guarded
     def save_quiz_sheet(self, path=None) -> bool:
@@ -411,7 +412,8 @@ class ModuleScreen(Screen):
 
         module = self.module
         return self.printer.save_pdf(lambda: quiz_sheet_html(module, self.store.questions(module.id), None),
-                                     file_name(module.title, _("quiz sheet")), path=path)
+                                     file_name(module.title, translate_to(module.language, N_("quiz sheet"))),
+                                     path=path)
 
     @guarded
     def save_answer_key(self, path=None) -> bool:
@@ -419,4 +421,5 @@ class ModuleScreen(Screen):
 
         module = self.module
         return self.printer.save_pdf(lambda: answer_key_html(module, self.store.questions(module.id)),
-                                     file_name(module.title, _("answer key")), path=path)
+                                     file_name(module.title, translate_to(module.language, N_("answer key"))),
+                                     path=path)

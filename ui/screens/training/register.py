@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
-from companion.i18n import N_, _
+from companion.i18n import N_, _, translated
 from companion.training.store import ParticipantRow, TrainingError
 from ui.icons import icon
 from ui.screens.training.base import guarded
@@ -108,7 +108,7 @@ class RegisterTab(SessionTab):
             field.setAccessibleName(_("New participant: {field}").format(field=name))
         self.new_sex.clear()
         for key, label in SEX_LABELS.items():
-            self.new_sex.addItem(_(label), key)
+            self.new_sex.addItem(translated(label), key)
         self.new_consent.setText(_("Agrees"))
         self.new_consent.setAccessibleName(_("New participant agrees to their details being kept"))
         self.add_button.setText(_("Add"))
@@ -139,7 +139,7 @@ class RegisterTab(SessionTab):
         sex.setObjectName(f"participantSex{row}")
         sex.setAccessibleName(_("Sex of {name}").format(name=person.name))
         for key, label in SEX_LABELS.items():
-            sex.addItem(_(label), key)
+            sex.addItem(translated(label), key)
         sex.setCurrentIndex(max(0, sex.findData(person.sex)))
         sex.currentIndexChanged.connect(lambda _i, pid=person.id, box=sex: self._save(pid, {"sex": box.currentData()}))
         self.table.setCellWidget(row, SEX, sex)

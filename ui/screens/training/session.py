@@ -7,7 +7,7 @@ import dataclasses
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
 
-from companion.i18n import N_, _
+from companion.i18n import N_, _, translated
 from companion.training.store import SessionInfo, TrainingError
 from ui.dialogs.session_dialog import SessionDialog
 from ui.icons import icon
@@ -125,7 +125,7 @@ class SessionScreen(Screen):
         chosen = self.document.currentData()
         self.document.clear()
         for key, label in DOCUMENTS.items():
-            self.document.addItem(_(label), key)
+            self.document.addItem(translated(label), key)
         self.document.setCurrentIndex(max(0, self.document.findData(chosen)))
         self.save_button.setText(_("Save as PDF…"))
         self.save_button.setAccessibleName(_("Save the document as PDF"))
@@ -158,7 +158,7 @@ class SessionScreen(Screen):
         info = self.info
         self.title.setText(info.module_title)
         parts = [session_dates(info), info.place, _("Trainer: {name}").format(name=info.trainer) if info.trainer else "",
-                 _("in {language}").format(language=language_name(info.language))]
+                 _("in {language}").format(language=language_name(info.language, in_sentence=True))]
         self.details.setText(" · ".join(part for part in parts if part))
         self.share_place.show_record(info.id, info.workspace, info.module_title)
         self.tabs.currentWidget().refresh()

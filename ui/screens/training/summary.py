@@ -88,8 +88,8 @@ class SummaryTab(SessionTab):
 
         text = section(_("Attendance"), attendance) + section(_("Quiz"), quiz) + section(_("Feedback"), feedback)
         if comments:
-            text += f"<p><b>{html.escape(_('Comments'))}</b></p><ul>{comments}</ul>"
-        text += f"<h3>{html.escape(_('Certificates'))}</h3>"
+            text += "<p><b>" + html.escape(_("Comments")) + f"</b></p><ul>{comments}</ul>"
+        text += "<h3>" + html.escape(_("Certificates")) + "</h3>"
         nobody = _("Nobody yet: a certificate needs presence every day and a passed post-quiz.")
         text += f"<p>{html.escape(', '.join(certificates) if certificates else nobody)}</p>"
         self.figures.setText(text)

@@ -8,7 +8,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QTreeWidgetItem
 
-from companion.i18n import _, current_language, format_date, format_number, ngettext
+from companion.i18n import _, current_language, format_date, format_number, ngettext, translated
 from companion.pilot.checklist_view import MAX_NOTES_LENGTH, MAX_OWNER_LENGTH, clean_owner, notes_error, owners
 from companion.pilot.progress import is_overdue
 from companion.pilot.store import STATUSES, PilotError
@@ -109,7 +109,7 @@ class ItemEditor:
             self._show_error(_("Choose one of the statuses in the list."))
             return False
         return self._save(item_id, {"status": status}, _("Change status"),
-                          _("Status set to “{status}”.").format(status=_(STATUS_LABELS[status])))
+                          _("Status set to “{status}”.").format(status=translated(STATUS_LABELS[status])))
 
 
     def _status_chosen(self) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QIcon
 from PySide6.QtWidgets import QProgressBar, QTreeWidgetItem
 
-from companion.i18n import _, current_language, format_date, format_number, ngettext
+from companion.i18n import _, current_language, format_date, format_number, ngettext, translated
 from companion.pilot.checklist_view import ANY, NO_OWNER, ItemFilter, owners
 from companion.pilot.progress import checklist_progress, is_overdue
 from companion.pilot.store import ItemRow, PilotError
@@ -202,7 +202,7 @@ class ItemsView:
         row.setText(COLUMN_TITLE, title)
         row.setToolTip(COLUMN_TITLE, plain_tooltip(title))
         row.setCheckState(COLUMN_TITLE, Qt.CheckState.Checked if item.status == "done" else Qt.CheckState.Unchecked)
-        row.setText(COLUMN_STATUS, _(STATUS_LABELS.get(item.status, item.status)))
+        row.setText(COLUMN_STATUS, translated(STATUS_LABELS.get(item.status, item.status)))
         row.setText(COLUMN_OWNER, item.owner)
         late = is_overdue(item, today)
         row.setData(0, OVERDUE_ROLE, late)

@@ -3,7 +3,7 @@ panel of the chosen item (with its evidence files); every label set in ``retrans
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.i18n import _
+from companion.i18n import _, translated
 from companion.pilot.checklist_view import ANY, NOT_DONE
 from companion.pilot.store import STATUSES
 from ui.icons import icon
@@ -44,6 +44,7 @@ from ui.screens.pilot.checklist.common import (
     STATUS_LABELS,
     FocusOut,
 )
+from ui.widgets.dates import use_medium_dates
 
 
 class ChecklistLayout:
@@ -363,7 +364,7 @@ class ChecklistLayout:
             current = self.status_combo.currentData()
             self.status_combo.clear()
             for status in STATUSES:
-                self.status_combo.addItem(_(STATUS_LABELS[status]), status)
+                self.status_combo.addItem(translated(STATUS_LABELS[status]), status)
             if current:
                 self.status_combo.setCurrentIndex(self.status_combo.findData(current))
         self.status_combo.setAccessibleName(_("Status of the item"))
@@ -371,11 +372,7 @@ class ChecklistLayout:
         self.owner_combo.lineEdit().setAccessibleName(_("Owner of the item"))
         self.owner_combo.lineEdit().setPlaceholderText(_("Who does it?"))
         self.due_edit.setAccessibleName(_("Due date of the item"))
-        locale = QLocale()
-        self.due_edit.setLocale(locale)
-        # The locale's short date, with the full year: 24/11/2026, 11/24/2026.
-        short = locale.dateFormat(QLocale.FormatType.ShortFormat)
-        self.due_edit.setDisplayFormat(short if "yyyy" in short else short.replace("yy", "yyyy"))
+        use_medium_dates(self.due_edit)  # "24 Nov 2026" / "24 nov. 2026", as dates are written everywhere
         self.no_due_date.setText(_("No due date"))
         self.no_due_date.setAccessibleName(_("The item has no due date"))
         self.overdue_label.setText(_("Overdue: the due date has passed."))
@@ -396,6 +393,6 @@ class ChecklistLayout:
             self.status_filter.addItem(_("Any status"), ANY)
             self.status_filter.addItem(_("Not done yet"), NOT_DONE)
             for status in STATUSES:
-                self.status_filter.addItem(_(STATUS_LABELS[status]), status)
+                self.status_filter.addItem(translated(STATUS_LABELS[status]), status)
             self.status_filter.setCurrentIndex(max(current, 0))
         self._language = ""  # item texts are re-read in the new language at the next refresh
