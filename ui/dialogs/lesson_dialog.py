@@ -36,9 +36,10 @@ def preview_html(slides: list[Slide]) -> str:
                      f"{html.escape(label)}</p>")
         parts.append(render_markdown(slide.body_markdown).html if slide.body_markdown else "")
         if slide.notes_markdown:
+            notes_heading = html.escape(_("Speaker notes"))
             parts.append('<table width="100%" cellpadding="6" style="'
                          ' border: 1px solid gray;"><tr><td>'
-                         f"<p><b>{html.escape(_('Speaker notes'))}</b></p>"
+                         f"<p><b>{notes_heading}</b></p>"
                          f"{render_markdown(slide.notes_markdown).html}</td></tr></table>")
         parts.append("<hr>")
     return "".join(parts)
