@@ -21,9 +21,19 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 def _bundled(name: str) -> Path:
     installed = _PACKAGE_DIR / "_bundled" / name
-    if installed.is_dir():
+    if installed.exists():
         return installed
     return _PACKAGE_DIR.parent / name
+
+
+def license_file() -> Path:
+    """The GNU AGPL v3 text the Companion is distributed under (shown in Help > About)."""
+    return _bundled("LICENSE")
+
+
+def manual_dir() -> Path:
+    """The offline user manual: ``<dir>/<lang>/manual.md``."""
+    return resources_dir() / "manual"
 
 
 def resources_dir() -> Path:
@@ -68,11 +78,23 @@ class Paths:
     """The user's data folder and what lives in it."""
 
     data_dir: Path
+    # Where interface preferences live (zoom, theme, window size, last folders): the platform's
+    # config folder for the default data folder; beside the data for --data-dir (portable, tests).
+    config_dir: Path | None = None
 
     @classmethod
     def resolve(cls, cli_data_dir: str | os.PathLike[str] | None = None) -> "Paths":
-        chosen = cli_data_dir or os.environ.get(DATA_DIR_ENV) or default_data_dir()
-        return cls(Path(chosen).expanduser().resolve())
+        chosen = cli_data_dir or os.environ.get(DATA_DIR_ENV)
+        if chosen:
+            return cls(Path(chosen).expanduser().resolve())
+        from platformdirs import user_config_dir
+
+        return cls(default_data_dir().expanduser().resolve(),
+                   Path(user_config_dir(APP_NAME, APP_AUTHOR, roaming=True)))
+
+    @property
+    def settings_file(self) -> Path:
+        return (self.config_dir or self.data_dir) / "settings.ini"
 
     @property
     def database(self) -> Path:

@@ -58,6 +58,11 @@ def start(paths: Paths, language: str | None = None) -> RunningApp:
     from ui.translation import LanguageManager
 
     app = ensure_qt_application()
+    from ui import preferences
+    from ui.theme import appearance
+
+    preferences.use_settings_file(paths.settings_file)
+    appearance().restore()  # text size and theme first: the window is built with them
     languages = LanguageManager(app)
     data = open_data(paths)
     chosen = language or data.library.setting(LANGUAGE_SETTING) or LanguageManager.system_language()

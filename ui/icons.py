@@ -1,12 +1,14 @@
 """Icons from one maintained set: Material Design Icons, rendered to PNG by
 packaging/render_icons.py (qtawesome) and shipped in resources/icons. The variant
-is chosen from the palette, so icons follow the system's light or dark theme."""
+is chosen from the palette each time an icon is drawn, so icons follow the theme (the system's
+light or dark, or the one chosen in View > Theme) and are redrawn when it changes."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from companion.config import resources_dir
@@ -61,7 +63,47 @@ def _icon(name: str, variant: str) -> QIcon:
     return QIcon(str(ICON_DIR / f"{name}-{variant}.png"))
 
 
+# True when checked buttons are drawn on the selection colour (the high-contrast theme, ui/theme.py).
+checked_on_highlight = False
+
+
+def _variant(name: str, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off) -> QIcon:
+    on_highlight = mode == QIcon.Mode.Selected or (checked_on_highlight and state == QIcon.State.On)
+    if on_highlight:  # drawn on the selection colour (yellow in high contrast)
+        dark = QApplication.palette().color(QPalette.ColorRole.Highlight).lightness() < 128
+    else:
+        dark = _dark_palette()
+    return _icon(name, "light" if dark else "dark")
+
+
+class _ThemedIconEngine(QIconEngine):
+    """Draws the variant that reads on the palette of the moment (light glyphs on dark, dark on light)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self._name = name
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        _variant(self._name, mode, state).paint(painter, rect, Qt.AlignmentFlag.AlignCenter, mode, state)
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return _variant(self._name, mode, state).pixmap(size, mode, state)
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
+        return _variant(self._name, mode, state).pixmap(size, scale, mode, state)
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
+        return _variant(self._name).actualSize(size, mode, state)
+
+    def clone(self) -> QIconEngine:
+        return _ThemedIconEngine(self._name)
+
+    def key(self) -> str:
+        return "companion-themed"
+
+
+@lru_cache(maxsize=None)
 def icon(name: str) -> QIcon:
     if name not in NAMES:
         raise KeyError(f"unknown icon {name!r}")
-    return _icon(name, "light" if _dark_palette() else "dark")
+    return QIcon(_ThemedIconEngine(name))

@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
                                QProgressBar, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
@@ -37,6 +37,7 @@ log = logging.getLogger("companion.ui")
 
 SEARCH_DELAY_MS = 150  # wait for typing to pause before searching
 LANGUAGE_SETTING = "language"
+GEOMETRY_KEY = "window/geometry"
 
 
 class MainWindow(QMainWindow):
@@ -161,19 +162,41 @@ class MainWindow(QMainWindow):
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._run_search_now)
-        # One shortcut per key: two on the same key would be ambiguous and neither would fire.
-        QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
-        QShortcut(QKeySequence("Alt+Left"), self, self.go_back)
-        QShortcut(QKeySequence("Alt+Right"), self, self.go_forward)
+        # One action per key (ui/menus.py): two on the same key would be ambiguous and neither would fire.
         self.undo_action = self.undo_stack.createUndoAction(self)
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.redo_action = self.undo_stack.createRedoAction(self)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addActions([self.undo_action, self.redo_action])
+        from ui.menus import MainMenus
+
+        self.menus = MainMenus(self)
+        from ui.theme import appearance
+
+        appearance().zoom_changed.connect(self._zoom_changed)
 
         self._mark_language(current_language())
         self.retranslate()
+        self.restore_geometry()
         self.go(Location("home"))
+
+    @property
+    def data_dir(self):
+        return self._data_dir
+
+    # --- window size and place, kept between runs ------------------------------------------------
+
+    def restore_geometry(self) -> None:
+        from ui import preferences
+
+        saved = preferences.value(GEOMETRY_KEY)
+        if saved is not None and not saved.isEmpty():
+            self.restoreGeometry(saved)
+
+    def save_geometry(self) -> None:
+        from ui import preferences
+
+        preferences.set_value(GEOMETRY_KEY, self.saveGeometry())
 
     @property
     def projects_screen(self) -> ProjectsScreen:
@@ -316,6 +339,7 @@ class MainWindow(QMainWindow):
             item = self.navigation.item(row)
             item.setText(labels[key])
             item.setToolTip(labels[key])
+        self._fit_navigation()
         self.navigation.setAccessibleName(_("Sections"))
         self.back_button.setToolTip(_("Back (Alt+Left)"))
         self.back_button.setAccessibleName(_("Back"))
@@ -330,6 +354,19 @@ class MainWindow(QMainWindow):
             button.setAccessibleName(names[code])
             button.setToolTip(names[code])
         self.import_progress.setAccessibleName(_("Preparing the library"))
+        self.menus.retranslate()
+
+    def _zoom_changed(self, _zoom: int) -> None:
+        QTimer.singleShot(0, self, self._fit_navigation)  # later: the new size reaches each widget through events
+
+    def _fit_navigation(self) -> None:
+        """The navigation column grows with larger text (View > Larger text), never below 190 px."""
+        metrics = self.navigation.fontMetrics()
+        widest = max(metrics.horizontalAdvance(self.navigation.item(row).text()) for row in range(self.navigation.count()))
+        width = max(190, widest + self.navigation.iconSize().width() + 48)
+        self.navigation.setFixedWidth(width)
+        for row in range(self.navigation.count()):
+            self.navigation.item(row).setSizeHint(QSize(width - 10, max(40, metrics.height() + 18)))
 
     # --- navigation -------------------------------------------------------------------------
 
@@ -483,4 +520,5 @@ class MainWindow(QMainWindow):
         if self._module_screen is not None:
             self._module_screen.close_presenter()  # a full-screen presenter never outlives the window
         self.reader.save_position()
+        self.save_geometry()
         super().closeEvent(event)

@@ -318,7 +318,9 @@ class ExportBar(QWidget):
 
     def _ask_path(self, title: str, suffix: str, file_filter: str, part: str = "") -> Path | None:
         name = self.context.store.project(self.project_id).name
-        folder = self.last_folder or Path(QStandardPaths.writableLocation(
+        from ui.preferences import last_folder, remember_folder
+
+        folder = self.last_folder or last_folder("exports") or Path(QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
         suggested = str(folder / default_file_name(name, suffix, part=part))
         chosen, _filter = QFileDialog.getSaveFileName(self, title, suggested, file_filter)
@@ -328,6 +330,7 @@ class ExportBar(QWidget):
         if path.suffix.lower() != f".{suffix}":
             path = path.with_name(path.name + f".{suffix}")
         self.last_folder = path.parent
+        remember_folder("exports", path.parent)  # the next export, even after a restart, starts there
         return path
 
     # --- the exports --------------------------------------------------------------------------------

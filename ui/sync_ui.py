@@ -118,5 +118,6 @@ class SyncUI(QObject):
 
 def install_sync(window: Any, replica: Any, data_dir: Path, **controller_options: Any) -> SyncUI:
     sync_ui = SyncUI(window, replica, data_dir, **controller_options)
+    window.sync_ui = sync_ui  # File > Bundle files… opens its dialog
     sync_ui.start()
     return sync_ui

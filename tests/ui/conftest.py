@@ -19,7 +19,8 @@ def launch(qtbot, paths):
         if running:
             running[-1].close()
         app = start(paths, language)
-        app.window.resize(*size)
+        if size:  # None: the size and place the window remembered
+            app.window.resize(*size)
         qtbot.addWidget(app.window)
         qtbot.waitUntil(lambda: pending_operations() == 0, timeout=30_000)
         qtbot.waitExposed(app.window)
@@ -32,3 +33,7 @@ def launch(qtbot, paths):
     if running:
         running[-1].languages.apply("en")
         running[-1].close()
+        from ui.theme import SYSTEM, appearance
+
+        appearance().set_theme(SYSTEM, remember=False)  # the next test starts as a new user would
+        appearance().set_zoom(100, remember=False)

@@ -91,7 +91,7 @@ def test_opening_a_guide_from_a_list_puts_the_focus_in_its_text(launch, qtbot, l
     # The contents list is named, its header too (it was read as "1").
     contents = QAccessible.queryAccessibleInterface(window.reader.toc)
     assert contents.text(NAME) == ("Sommaire" if language == "fr" else "Table of contents")
-    assert window.reader.toc.headerItem().text(0) == ("Rubriques" if language == "fr" else "Sections")
+    assert window.reader.toc.headerItem().text(0) == window.reader.contents_button.text() != "1"
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

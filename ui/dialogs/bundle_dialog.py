@@ -156,9 +156,13 @@ class BundleDialog(QDialog):
         self.export_button.setEnabled(workspace is not None and not self.busy)
 
     def _choose_export_file(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, _("Export a bundle file"), "companion" + SUFFIX,
+        from ui.preferences import last_folder, remember_folder
+
+        folder = last_folder("bundles") or Path.home()
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export a bundle file"), str(folder / ("companion" + SUFFIX)),
                                                     _("Companion bundles (*{suffix})").format(suffix=SUFFIX))
         if path:
+            remember_folder("bundles", Path(path).parent)
             self.export_to(Path(path if path.endswith(SUFFIX) else path + SUFFIX))
 
     def export_to(self, path: Path) -> None:
@@ -185,9 +189,13 @@ class BundleDialog(QDialog):
     # --- import ---------------------------------------------------------------------------------
 
     def _choose_import_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Import a bundle file"), "",
+        from ui.preferences import last_folder, remember_folder
+
+        folder = last_folder("bundles")
+        path, _filter = QFileDialog.getOpenFileName(self, _("Import a bundle file"), str(folder) if folder else "",
                                                     _("Companion bundles (*{suffix})").format(suffix=SUFFIX))
         if path:
+            remember_folder("bundles", Path(path).parent)
             self.preview_file(Path(path))
 
     def preview_file(self, path: Path) -> None:
@@ -272,6 +280,7 @@ class BundleDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Bundle files"))
+        self.tabs.setAccessibleName(_("Bundle files"))
         self.tabs.setTabText(0, _("Export"))
         self.tabs.setTabText(1, _("Import"))
         self.export_intro.setText(_("A bundle file carries a workspace, or one pilot project, to a laptop or a server "

@@ -126,7 +126,7 @@ class ReaderScreen(Screen):
 
         self.toc = QTreeWidget()
         self.toc.setObjectName("tableOfContents")
-        self.toc.setHeaderHidden(True)  # its (hidden) header is still read: it is named in retranslate()
+        self.toc.setHeaderHidden(True)  # hidden, but named: a screen reader reads it (else "1")
         self.toc.itemActivated.connect(self._toc_activated)
         self.toc.itemClicked.connect(self._toc_activated)
         self.browser = GuideBrowser()
@@ -261,7 +261,7 @@ class ReaderScreen(Screen):
         self.contents_button.setToolTip(_("Show or hide the table of contents"))
         self.contents_button.setAccessibleName(_("Table of contents"))
         self.toc.setAccessibleName(_("Table of contents"))
-        self.toc.setHeaderLabels([_("Sections")])
+        self.toc.setHeaderLabels([_("Contents")])
         self.browser.setAccessibleName(_("Guide text"))
         self.bookmark_button.setAccessibleName(_("Bookmark this guide"))
         self.other_language_button.setAccessibleName(_("Read this guide in the other language"))

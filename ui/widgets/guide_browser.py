@@ -18,7 +18,7 @@ import html as html_module
 import re
 from functools import lru_cache
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSize, QUrl, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QImageReader, QPalette, QTextBlockFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
@@ -28,6 +28,7 @@ from companion.i18n import _
 from ui.runner import run_in_background
 from ui.widgets.guide_accessible import announce_new_document, make_accessible
 
+KEEP_PLACE_MS = 2000  # after a new text size or theme, the view follows the re-laid-out guide this long
 BACKGROUND_HTML_CHARS = 60_000  # about a 6,000-word guide: parsed in ~20 ms, so no need for a thread
 DOCUMENT_MARGIN = 16
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|tr|dt|dd|pre|blockquote|div|table|caption)>|<br\s*/?>", re.IGNORECASE)
@@ -55,6 +56,14 @@ def _drawn_image(name: str, width: int, height: int) -> QImage | None:
     reader.setScaledSize(QSize(width, height))
     image = reader.read()
     return None if image.isNull() else image
+
+
+def guide_point_size(font) -> float:
+    """A guide's text size: a point larger than the interface, 11 pt at least, times the zoom."""
+    from ui.theme import appearance
+
+    factor = appearance().factor
+    return (max(font.pointSizeF() / factor, 10.0) + 1.0) * factor
 
 
 def document_style(palette: QPalette, base_point_size: float) -> str:
@@ -124,7 +133,12 @@ class GuideBrowser(QTextBrowser):
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
-        self.base_point_size = max(self.font().pointSizeF(), 10.0) + 1.0
+        self.base_point_size = guide_point_size(self.font())
+        self._fragment: str | None = None  # what is shown, to lay it out again in a new size or theme
+        self._style_stale = False
+        self._keep_fraction: float | None = None  # where the reader was, kept across such a re-layout
+        self.verticalScrollBar().rangeChanged.connect(lambda _low, _high: self._keep_place())
+        self.verticalScrollBar().sliderPressed.connect(self._stop_keeping_place)
         self.loading = False
         self._generation = 0
         self._has_images = False
@@ -133,6 +147,12 @@ class GuideBrowser(QTextBrowser):
 
     def show_html(self, fragment: str) -> None:
         """Show ``fragment``; ``document_ready`` is emitted once it is in the view."""
+        self._keep_fraction = None
+        self._show(fragment)
+
+    def _show(self, fragment: str) -> None:
+        self._fragment = fragment
+        self._style_stale = False
         self._generation += 1
         generation = self._generation
         self._has_images = "<img" in fragment
@@ -156,6 +176,51 @@ class GuideBrowser(QTextBrowser):
 
         run_in_background(build, on_success=lambda document: self._arrived(generation, document),
                           on_failure=lambda error: self._failed(generation, error))
+
+    # --- text size and theme (View menu): the guide is laid out again, at the same place ---------------
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            size = guide_point_size(self.font())
+            style = document_style(self.palette(), size)
+            if style != document_style(self.palette(), self.base_point_size) or event.type() == QEvent.Type.PaletteChange:
+                self.base_point_size = size
+                if self._fragment is not None and not self._style_stale:
+                    self._style_stale = True
+                    QTimer.singleShot(0, self, self._restyle)  # once, after every widget has its new font
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._style_stale:
+            self._restyle()
+
+    def _restyle(self) -> None:
+        if not self._style_stale or self._fragment is None or not self.isVisible():
+            return  # a hidden view is laid out again when it is shown
+        bar = self.verticalScrollBar()
+        fraction = bar.value() / bar.maximum() if bar.maximum() > 0 else 0.0
+        self._show(self._fragment)
+        self._keep_fraction = fraction
+        self._keep_place()
+        QTimer.singleShot(KEEP_PLACE_MS, self, self._stop_keeping_place)
+
+    def _stop_keeping_place(self) -> None:
+        self._keep_fraction = None
+
+    def _keep_place(self) -> None:
+        # The new layout's height is known piece by piece: follow it until the user scrolls.
+        if self._keep_fraction is not None:
+            bar = self.verticalScrollBar()
+            bar.setValue(round(self._keep_fraction * bar.maximum()))
+
+    def wheelEvent(self, event) -> None:
+        self._stop_keeping_place()
+        super().wheelEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        self._stop_keeping_place()
+        super().keyPressEvent(event)
 
     def too_large(self) -> str | None:
         document = self.document()

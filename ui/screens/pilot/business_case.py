@@ -375,6 +375,7 @@ class BusinessCaseTab(PilotTab):
     def _table(self, model: LinesModel, name: str, side: str, rows: int) -> QTableView:
         table = QTableView()
         table.setObjectName(name)
+        table.setTabKeyNavigation(False)  # Tab goes on to the next control; the arrows move between cells
         table.setModel(model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -418,6 +419,7 @@ class BusinessCaseTab(PilotTab):
     def _results_table(self, name: str) -> QTableWidget:
         table = QTableWidget()
         table.setObjectName(name)
+        table.setTabKeyNavigation(False)  # Tab goes on to the next control; the arrows move between cells
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         table.verticalHeader().hide()
@@ -430,6 +432,7 @@ class BusinessCaseTab(PilotTab):
 
     def retranslate(self) -> None:
         self.setAccessibleName(_("Business case"))
+        self.scroll.setAccessibleName(_("Business case"))  # it takes the focus, to scroll with the keys
         self.assumptions_box.setTitle(_("Assumptions"))
         self.figures_box.setTitle(_("Key figures"))
         self.horizon_label.setText(_("&Horizon (years):"))

@@ -48,12 +48,13 @@ class DashboardTab(PilotTab):
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(3, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("dashboardScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(self.scroll)
         self.retranslate()
 
     def tab_title(self) -> str:
@@ -61,6 +62,7 @@ class DashboardTab(PilotTab):
 
     def retranslate(self) -> None:
         self.setAccessibleName(_("Project dashboard"))
+        self.scroll.setAccessibleName(_("Project dashboard"))  # it takes the focus, to scroll with the keys
         self.checklist_box.setTitle(_("Checklist progress"))
         self.overdue_box.setTitle(_("Overdue items"))
         self.feasibility_box.setTitle(_("Feasibility"))

@@ -35,6 +35,7 @@ class AttendanceTab(SessionTab):
         row.addStretch(1)
         self.table = QTableWidget(0, 1)
         self.table.setObjectName("attendanceTable")
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the next control; the arrows move between cells
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.itemChanged.connect(self._item_changed)
         self.totals = QLabel()

@@ -45,13 +45,18 @@ class DocumentPrinter(QObject):
         if self.busy:
             return False
         if path is None:
-            folder = self.last_folder or Path(QStandardPaths.writableLocation(
+            from ui.preferences import last_folder
+
+            folder = self.last_folder or last_folder("exports") or Path(QStandardPaths.writableLocation(
                 QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
             chosen, _filter = QFileDialog.getSaveFileName(self._parent, _("Save as PDF"),
                                                           str(folder / suggested_name), _("PDF files (*.pdf)"))
             if not chosen:
                 return False
             path = chosen
+            from ui.preferences import remember_folder
+
+            remember_folder("exports", Path(chosen).parent)  # the next PDF, even after a restart, starts there
         path = Path(path)
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")

@@ -40,6 +40,7 @@ class ScoresTab(SessionTab):
         buttons.addStretch(1)
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("scoresTable")
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the next control; the arrows move between cells
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()

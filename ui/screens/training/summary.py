@@ -27,11 +27,12 @@ class SummaryTab(SessionTab):
         self.figures.setWordWrap(True)
         self.figures.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.figures)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("summaryScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.figures)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.scroll, 1)
         self.summary: SessionSummary | None = None
         self.retranslate()
 
@@ -41,6 +42,7 @@ class SummaryTab(SessionTab):
     def retranslate(self) -> None:
         self.setAccessibleName(_("Session summary"))
         self.figures.setAccessibleName(_("Session summary"))
+        self.scroll.setAccessibleName(_("Session summary"))  # it takes the focus, to scroll with the keys
 
     def refresh(self) -> None:
         if self.load_info() is None:

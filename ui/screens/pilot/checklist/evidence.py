@@ -48,11 +48,16 @@ class EvidenceFiles:
             return
         paths, _filter = QFileDialog.getOpenFileNames(self, _("Attach evidence"), str(self._last_dir()))
         if paths:
+            from ui.preferences import remember_folder
+
+            remember_folder("attachments", Path(paths[0]).parent)
             self.attach_files([Path(p) for p in paths])
 
 
     def _last_dir(self) -> Path:
-        return self._last_folder or Path.home()
+        from ui.preferences import last_folder
+
+        return self._last_folder or last_folder("attachments") or Path.home()
 
 
     def attach_files(self, paths: list[Path]) -> None:

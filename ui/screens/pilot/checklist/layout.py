@@ -309,6 +309,7 @@ class ChecklistLayout:
         self.detail.addWidget(editor)
         detail_scroll = QScrollArea()
         detail_scroll.setObjectName("itemDetailScroll")
+        self.detail_scroll = detail_scroll
         detail_scroll.setWidgetResizable(True)
         detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
         detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -333,6 +334,7 @@ class ChecklistLayout:
 
     def retranslate(self) -> None:
         self.setAccessibleName(_("Project checklists"))
+        self.detail_scroll.setAccessibleName(_("The chosen item"))  # it takes the focus, to scroll with the keys
         self.checklist_label.setText(_("Checklist:"))
         self.checklist_picker.setAccessibleName(_("Checklist to show"))
         self.add_checklist_button.setText(_("Add checklist…"))
