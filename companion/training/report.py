@@ -32,7 +32,7 @@ from companion.i18n import format_date as i18n_format_date
 from companion.printable import (HEADER_STYLE, LABEL_STYLE, PAGE_BREAK, TABLE, esc, facts_table, multiline, nowrap,
                                  table)
 from companion.training.importer import NOTES_HEADING
-from companion.training.results import SessionSummary, earns_certificate, percent
+from companion.training.results import SessionSummary, days_held, days_present, earns_certificate, percent
 from companion.training.store import LessonRow, ModuleSummary, ParticipantRow, QuestionRow, SessionInfo
 
 HANDOUT_STYLES = ("slides", "text")
@@ -329,8 +329,10 @@ def session_report_html(session: SessionInfo, participants: Sequence[Participant
 
     parts.append(_tag("h2", tr(N_("Attendance"))))
     rows = [[esc(tr(N_("Day {number}")).format(number=n(day + 1))), esc(_date(session.day_date(day), language)),
-             esc(tr(N_("{present} of {total}")).format(present=n(present), total=n(summary.participants)))]
-            for day, present in enumerate(summary.present_per_day)]
+             esc(tr(N_("{present} of {total}")).format(present=n(summary.present_per_day[day]),
+                                                        total=n(summary.participants)))
+             if day < summary.days_held else esc(tr(N_("not held yet")))]
+            for day in range(session.days)]
     parts.append(table([esc(tr(N_("Day"))), esc(tr(N_("Date"))), esc(tr(N_("Participants present")))], rows,
                         widths=[20, 45, 35]))
     rate = None if summary.attendance_rate is None else summary.attendance_rate * 100
@@ -384,12 +386,12 @@ def session_report_html(session: SessionInfo, participants: Sequence[Participant
     yes, no = esc(tr(N_("yes"))), esc(tr(N_("no")))
     rows = []
     for person in participants:
-        present = sum(1 for day in person.present if day)
         rows.append([esc(person.name), esc(person.organisation),
-                     esc(tr(N_("{present} of {total}")).format(present=n(present), total=n(session.days))),
+                     esc(tr(N_("{present} of {total}")).format(present=n(days_present(person, summary.days_held)),
+                                                                total=n(summary.days_held))),
                      esc(_percent(percent(person.pre_score, session.quiz_size), language)),
                      esc(_percent(percent(person.post_score, session.quiz_size), language)),
-                     f"<b>{yes}</b>" if earns_certificate(person, session) else no])
+                     f"<b>{yes}</b>" if earns_certificate(person, session, summary.days_held) else no])
     if rows:
         parts.append(table([esc(tr(N_("Name"))), esc(tr(N_("Organisation"))), esc(tr(N_("Days present"))),
                              esc(tr(N_("Pre-quiz"))), esc(tr(N_("Post-quiz"))), esc(tr(N_("Certificate")))],
@@ -402,10 +404,12 @@ def session_report_html(session: SessionInfo, participants: Sequence[Participant
 
 # --- Certificates ----------------------------------------------------------------------------------------------
 
-def certificates_html(session: SessionInfo, participants: Sequence[ParticipantRow]) -> str:
-    """One landscape page per participant who earns a certificate (present every day, post-quiz
-    at the pass mark or above). An empty string when nobody does: the caller says so."""
-    earners = [p for p in participants if earns_certificate(p, session)]
+def certificates_html(session: SessionInfo, participants: Sequence[ParticipantRow], held: int | None = None) -> str:
+    """One landscape page per participant who earns a certificate (present every day held, post-quiz
+    at the pass mark or above). An empty string when nobody does: the caller says so. ``held``: the
+    days that count (``SessionSummary.days_held``), worked out from these participants when not given."""
+    held = days_held(session, participants) if held is None else held
+    earners = [p for p in participants if earns_certificate(p, session, held)]
     if not earners:
         return ""
     language = supported_language(session.language)

@@ -117,7 +117,7 @@ def test_lessons_are_searchable_and_readable_like_guides(paths):
     hits = data.library.search("contributions", category="lesson", language="fr")
     assert hits and all(hit.slug.startswith("lesson/") and hit.language == "fr" for hit in hits)
     view = data.library.open_guide(hits[0].slug, "fr")
-    assert "Notes du formateur" in view.html
+    assert "Notes de présentation" in view.html
     data.close()
 
 
@@ -232,7 +232,61 @@ def test_session_summary_against_hand_worked_figures(store):
     assert summary.passed == 2 and summary.certificates == 1
     assert summary.rating_average == pytest.approx(4.0) and summary.ratings == (0, 0, 1, 1, 1)
     assert summary.comments == (("Amina", 5, "Clear examples"),)
-    assert [earns_certificate(row, info) for row in rows] == [True, False, False, False]
+    assert [earns_certificate(row, info, summary.days_held) for row in rows] == [True, False, False, False]
+
+
+def test_a_running_session_counts_only_the_days_held_so_far(store):
+    """Day 2 of a three-day session: day 3 is still to come, so nobody is absent on it yet (it used to
+    count as an absence: 64 % attendance and no certificate for people present every day so far)."""
+    module = store.module_by_slug("demo", "en")
+    start = dt.date(2027, 3, 1)
+    session_id = store.create_session(module.id, start, days=3)
+    people = {"Amina": (True, True), "Boubacar": (True, False), "Chantal": (True, True)}  # days 1 and 2
+    for name, days in people.items():
+        person = store.add_participant(session_id, name)
+        for day, present in enumerate(days):
+            store.set_attendance(person, day, present)
+        store.update_participant(person, post_score=4)
+    info = store.training_session(session_id)
+    rows = store.participants(session_id)
+
+    running = summarise(info, rows, today=start + dt.timedelta(days=1))
+    assert running.days_held == 2 and running.present_per_day == (3, 2)
+    assert running.attendance_rate == pytest.approx(5 / 6)
+    assert running.attended_every_day == 2 and running.certificates == 2
+    assert [earns_certificate(row, info, running.days_held) for row in rows] == [True, False, True]
+
+    # Once the last day is over, a day nobody was marked on is an absence for everyone.
+    over = summarise(info, rows, today=start + dt.timedelta(days=5))
+    assert over.days_held == 3 and over.present_per_day == (3, 2, 0)
+    assert over.attendance_rate == pytest.approx(5 / 9)
+    assert over.attended_every_day == 0 and over.certificates == 0
+
+    # Before the first day nothing counts: no rate, nobody present every day.
+    store.set_attendance(rows[0].id, 0, False)
+    store.set_attendance(rows[0].id, 1, False)
+    for row in rows[1:]:
+        store.set_attendance(row.id, 0, False)
+        store.set_attendance(row.id, 1, False)
+    before = summarise(info, store.participants(session_id), today=start - dt.timedelta(days=1))
+    assert before.days_held == 0 and before.present_per_day == () and before.attendance_rate is None
+    assert before.attended_every_day == 0 and before.certificates == 0
+
+
+def test_a_day_with_presence_recorded_counts_even_if_its_date_is_ahead(store):
+    """The register was taken, so the day was held (the session's dates were typed wrong): its marks count,
+    and the days before it too."""
+    module = store.module_by_slug("demo", "en")
+    start = dt.date(2027, 3, 1)
+    session_id = store.create_session(module.id, start, days=3)
+    here = store.add_participant(session_id, "Here")
+    store.add_participant(session_id, "Away")
+    store.set_attendance(here, 0, True)
+    store.set_attendance(here, 1, True)
+    summary = summarise(store.training_session(session_id), store.participants(session_id),
+                        today=start - dt.timedelta(days=10))
+    assert summary.days_held == 2 and summary.present_per_day == (1, 1)
+    assert summary.attendance_rate == pytest.approx(2 / 4) and summary.attended_every_day == 1
 
 
 def test_quiz_size_cannot_drop_below_a_score_even_when_the_other_is_missing(store):
@@ -266,7 +320,7 @@ def test_without_a_quiz_presence_alone_earns_the_certificate(store):
             store.set_attendance(person, day, present)
     info = store.training_session(session_id)
     assert info.quiz_size == 0
-    assert [earns_certificate(p, info) for p in store.participants(session_id)] == [True, False]
+    assert [earns_certificate(p, info, 2) for p in store.participants(session_id)] == [True, False]
 
 
 def test_a_module_that_comes_back_in_a_release_is_shown_again(store, tmp_path):

@@ -209,6 +209,27 @@ def test_session_report_figures(training, ui_in_french):
     assert "Boubacar Diallo Mutuelle de Kolda 1 of 2 50% 100% no" in text
 
 
+def test_the_report_of_a_running_session_counts_only_the_days_held(training):
+    """Day 2 of 3: the last day is shown as not held yet, and nobody is absent on it."""
+    store = training.store
+    start = dt.date(2027, 3, 1)
+    session_id = store.create_session(training.module.id, start, days=3)
+    for name, days in (("Awa Diop", (True, True)), ("Paul Kamga", (True, False))):
+        person = store.add_participant(session_id, name)
+        for day, present in enumerate(days):
+            store.set_attendance(person, day, present)
+        store.update_participant(person, post_score=4)
+    session, people = store.training_session(session_id), store.participants(session_id)
+    summary = summarise(session, people, today=start + dt.timedelta(days=1))
+    text = plain_html(session_report_html(session, people, summary))
+    assert text.count("not held yet") == 1 and "Day 3" in text
+    for expected in ("Attendance rate 75%", "Present every day 1 of 2", "Certificates 1"):
+        assert expected in text, expected
+    assert re.search(r"Awa Diop 2 of 2 \S+ 100% yes", text) and re.search(r"Paul Kamga 1 of 2 \S+ 100% no", text)
+    certificates = certificates_html(session, people, summary.days_held)
+    assert "Awa Diop" in certificates and "Paul Kamga" not in certificates
+
+
 def test_certificates_only_for_those_who_earn_one(training, ui_in_french):
     document = certificates_html(training.session, training.participants)
     assert LANDSCAPE_META in document and ONE_PAGE_EACH_META in document
@@ -221,7 +242,8 @@ def test_certificates_only_for_those_who_earn_one(training, ui_in_french):
     assert "from 7 December 2026 to 8 December 2026 in Dodoma <north>" in text
     assert "Asha & Joseph, trainer" in text and "8 December 2026 ___" in text
     # Nobody present every day with a passing score: nothing to print.
-    assert certificates_html(training.session, [p for p in training.participants if p.name == "Boubacar Diallo"]) == ""
+    assert certificates_html(training.session, [p for p in training.participants if p.name == "Boubacar Diallo"],
+                             training.summary.days_held) == ""
 
 
 def test_printouts_follow_the_session_language_not_the_app(store):

@@ -25,8 +25,8 @@ MANAGERS = "openimis-for-managers"
 TEXT = {
     "en": {"title": "openIMIS for managers and decision-makers", "notes": "Trainer's notes",
            "bad_score": "whole number from 0 to 8", "present": "Day 2: 19 of 20 present", "pdf_title": "Attendance"},
-    "fr": {"title": "openIMIS pour les responsables et les décideurs", "notes": "Notes du formateur",
-           "bad_score": "nombre entier de 0 à 8", "present": "Jour 2\u00a0: 19 sur 20", "pdf_title": "présence"},
+    "fr": {"title": "openIMIS pour les responsables et les décideurs", "notes": "Notes de présentation",
+           "bad_score": "nombre entier de 0 à 8", "present": "Jour 2\u00a0: 19 présences sur 20", "pdf_title": "présence"},
 }
 PEOPLE = [("Neema Mushi", "CHF Dodoma"), ("Juma Salim", "CHF Dodoma"), ("Aïcha Diallo", "Mutuelle Kouma"),
           ("Jean-Pierre Mbarga", "Hôpital de district"), ("Fatou Ndiaye", "Ministère de la santé"),

@@ -24,7 +24,7 @@ TYPE_NAMES = {
     "business_case": N_("Business case"), "business_line": N_("Business case line"),
     "training_module": N_("Training module"), "training_lesson": N_("Lesson"), "training_question": N_("Quiz question"),
     "training_session": N_("Training session"), "training_participant": N_("Participant"),
-    "training_attendance": N_("Attendance"), "bookmark": N_("Bookmark"), "reading_state": N_("Reading position"),
+    "training_attendance": N_("Attendance"), "bookmark": N_("Bookmarked guide"), "reading_state": N_("Reading position"),
     "guide": N_("Guide"),
 }
 FIELD_NAMES = {

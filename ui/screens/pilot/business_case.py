@@ -36,7 +36,7 @@ def error_message(key: str) -> str:
     """What a refused value means, in the user's words."""
     messages = {
         "required": _("This field cannot be empty."),
-        "not_a_number": _("Type a number, for example 1 250 or 1 250,50."),
+        "not_a_number": _("Type a number, for example 1,250 or 1,250.50."),
         "not_finite": _("Type an ordinary number."),
         "negative": _("Amounts and quantities cannot be negative."),
         "too_large": _("This number is too large."),

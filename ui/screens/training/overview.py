@@ -6,8 +6,8 @@ import datetime as dt
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QBoxLayout, QComboBox, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QSizePolicy,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QBoxLayout, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox,
+                               QSizePolicy, QVBoxLayout)
 
 from companion.i18n import SUPPORTED_LANGUAGES, _, current_language, format_date, ngettext
 from companion.training.store import ModuleSummary, SessionInfo
@@ -69,11 +69,12 @@ class TrainingScreen(Screen):
         self.new_module_button = make_button("newModuleButton", self.new_module, "add")
         self.copy_module_button = make_button("copyModuleButton", self.copy_module, "copy")
         self.delete_module_button = make_button("deleteModuleButton", self.delete_module)
-        module_buttons = QHBoxLayout()
-        for button in (self.open_module_button, self.new_module_button, self.copy_module_button,
-                       self.delete_module_button):
-            module_buttons.addWidget(button)
-        module_buttons.addStretch(1)
+        # Two rows of two: four buttons with French labels do not fit in half of a 1366-pixel window.
+        module_buttons = QGridLayout()
+        for index, button in enumerate((self.open_module_button, self.new_module_button, self.copy_module_button,
+                                        self.delete_module_button)):
+            module_buttons.addWidget(button, index // 2, index % 2)
+        module_buttons.setColumnStretch(2, 1)
         filter_row = QHBoxLayout()
         self.language_label = QLabel()
         filter_row.addWidget(self.language_label)

@@ -62,7 +62,8 @@ class SummaryTab(SessionTab):
                 else none),
             row(_("Present every day"), str(summary.attended_every_day)),
         ] + [row(_("Day {number}").format(number=day + 1), _("{present} of {total} present").format(
-            present=count, total=summary.participants)) for day, count in enumerate(summary.present_per_day)]
+            present=summary.present_per_day[day], total=summary.participants)
+            if day < summary.days_held else _("not held yet")) for day in range(info.days)]
         quiz = [
             row(_("Average pre-quiz score"), format_percent(summary.pre_average / 100)
                 if summary.pre_average is not None else none),
@@ -83,7 +84,7 @@ class SummaryTab(SessionTab):
         comments = "".join(
             f"<li>{html.escape(comment)} <small>— {html.escape(name)}</small></li>"
             for name, _rating, comment in summary.comments)
-        certificates = [p.name for p in participants if earns_certificate(p, info)]
+        certificates = [p.name for p in participants if earns_certificate(p, info, summary.days_held)]
 
         def section(title: str, rows: list[str]) -> str:
             return f"<h3>{html.escape(title)}</h3><table>{''.join(rows)}</table>"

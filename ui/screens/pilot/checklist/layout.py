@@ -122,6 +122,7 @@ class ChecklistLayout:
         self.clear_filters_button.clicked.connect(self.clear_filters)
         self.shown_label = QLabel()
         self.shown_label.setObjectName("checklistShownCount")
+        self.shown_label.setWordWrap(True)  # gives way to the filters on a narrow window or in long French
         filters = QHBoxLayout()
         filters.addWidget(self.status_filter_label)
         filters.addWidget(self.status_filter)
@@ -380,7 +381,7 @@ class ChecklistLayout:
         self.overdue_label.setText(_("Overdue: the due date has passed."))
         self.notes.setAccessibleName(_("Notes on the item"))
         self.notes.setPlaceholderText(_("What was done, what is left, who to ask…"))
-        self.evidence_label.setText(_("Evidence"))
+        self.evidence_label.setText(_("Evidence files"))
         self.attachments.setAccessibleName(_("Evidence files of the item"))
         self.attach_button.setText(_("Attach file…"))
         self.attach_button.setAccessibleName(_("Attach a file as evidence"))
