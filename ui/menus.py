@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from companion.i18n import _
+from companion.i18n import _, translated
 from ui.icons import icon
 from ui.navigation import Location
 from ui.theme import THEMES, appearance
@@ -139,7 +139,7 @@ class MainMenus(QObject):
         self.zoom_reset_action.setText(_("&Normal text size"))
         self.theme_menu.setTitle(_("&Theme"))
         for theme, action in self.theme_actions.items():
-            action.setText(_(THEMES[theme]))
+            action.setText(translated(THEMES[theme]))
         self.help_menu.setTitle(_("&Help"))
         self.manual_action.setText(_("User &manual"))
         self.shortcuts_action.setText(_("&Keyboard shortcuts"))

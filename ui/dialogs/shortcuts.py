@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QMenu, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
-from companion.i18n import N_, _
+from companion.i18n import N_, _, translated
 
 if TYPE_CHECKING:
     from ui.menus import MainMenus
@@ -47,7 +47,7 @@ def keys_text(sequences) -> str:
 
 def _label(action: QAction) -> str:
     fixed = _FIXED_LABELS.get(action.objectName())
-    text = _(fixed) if fixed else action.text()
+    text = translated(fixed) if fixed else action.text()
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").removesuffix("…")
 
 
@@ -105,7 +105,7 @@ class ShortcutsDialog(QDialog):
             if entries:
                 groups.append((_label(menu.menuAction()), entries))
         for group, keys in SCREEN_KEYS:
-            groups.append((_(group), [(_(what), keys_text(sequences)) for sequences, what in keys]))
+            groups.append((translated(group), [(translated(what), keys_text(sequences)) for sequences, what in keys]))
         return groups
 
     def fill(self) -> None:
