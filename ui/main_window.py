@@ -410,6 +410,11 @@ class MainWindow(QMainWindow):
                 self.history.replace(location)  # one history entry per search, not per key
             else:
                 self.history.push(location)
+        if location.screen != "search" and self.search_field.text():
+            # Leaving the results empties the box (Back brings the query and its results back), so a
+            # query typed long ago does not sit above every other screen.
+            self._search_timer.stop()
+            self.search_field.clear()
         self.stack.setCurrentWidget(self.screens[location.screen])
         self._sync_navigation(location.screen)
 

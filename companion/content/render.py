@@ -34,6 +34,10 @@ LINK_SCHEMES = {"http", "https", "mailto", "guide", "image"}
 IMAGE_SCHEME = "image:"  # resolved by the reader from the bundled images folder
 
 _TAG = re.compile(r"<[^>]+>")
+# Tags inside a line of text: removed without a space, so "<strong>app</strong>: families" reads
+# "app: families" in search extracts (a space for every tag gave "app : families").
+_INLINE_TAG = re.compile(r"</?(a|span|em|strong|b|i|code|sup|sub)\b[^>]*>", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")  # not U+00A0 / U+202F: French typography keeps them
 _REMOTE_IMAGE = re.compile(r"<img\b[^>]*\bsrc=\"(https?:[^\"]*)\"[^>]*>")
 _ALT = re.compile(r"\balt=\"([^\"]*)\"")
 
@@ -115,8 +119,8 @@ def render_markdown(source: str) -> RenderedGuide:
     clean = _REMOTE_IMAGE.sub(_remote_image_to_link, clean)
     # Headings keep their id only: QTextBrowser.scrollToAnchor() finds ids, and a second
     # <a name> per heading doubled Qt's cost, which grows with the square of the anchors.
-    text = html.unescape(_TAG.sub(" ", clean))
-    text = re.sub(r"\s+", " ", text).strip()
+    text = html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", clean)))
+    text = _SPACES.sub(" ", text).strip()
     return RenderedGuide(
         html=clean,
         text=text,

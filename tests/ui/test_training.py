@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from companion.i18n import format_percent
@@ -17,6 +17,7 @@ from ui.dialogs.module_dialog import ModuleDialog
 from ui.dialogs.quiz_runner import QuizRunner
 from ui.dialogs.session_dialog import SessionDialog
 from ui.navigation import Location
+from tests.ui.dialogs import when_dialog_opens
 from ui.runner import pending_operations
 from ui.screens.training.scores import POST_SCORE, PRE_SCORE, RATING
 
@@ -73,7 +74,7 @@ def fill_session_dialog(place: str, days: int = 2):
         dialog.place.setText(place)
         dialog.trainer.setText("Asha Mrema")
         dialog.accept()
-    QTimer.singleShot(50, fill)
+    when_dialog_opens(fill)
 
 
 def answer_quiz(answers: list[int]):
@@ -85,7 +86,7 @@ def answer_quiz(answers: list[int]):
             runner.next_button.click()
         assert runner.finished_quiz and runner.result.isVisible()
         runner.next_button.click()  # "Save the score"
-    QTimer.singleShot(50, run)
+    when_dialog_opens(run)
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -175,7 +176,7 @@ def test_adapt_a_module_the_original_stays_intact(launch, qtbot):
         assert isinstance(dialog, ModuleDialog)
         dialog.title.setText("Managers, Cameroon edition")
         dialog.accept()
-    QTimer.singleShot(50, name_the_copy)
+    when_dialog_opens(name_the_copy)
     window.module_screen.copy_button.click()
     screen = window.module_screen
     assert screen.module.title == "Managers, Cameroon edition" and screen.module.editable
@@ -185,10 +186,19 @@ def test_adapt_a_module_the_original_stays_intact(launch, qtbot):
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, LessonDialog)
         dialog.title.setText("What openIMIS does in Cameroon")
+        # The preview beside the Markdown shows the lesson as it will look: a slide, its notes apart.
+        assert "Slide 1 of 10" in dialog.preview.toPlainText()
         dialog.body.setPlainText("## Mutuelles in Cameroon\n\nSince 2014.\n\n???\nAsk who knows one.\n")
         assert "1 slide" in dialog.slide_count.text()
+        qtbot.waitUntil(lambda: "Mutuelles in Cameroon" in dialog.preview.toPlainText())
+        shown = dialog.preview.toPlainText()
+        assert "Slide 1 of 1" in shown and "Speaker notes" in shown and "???" not in shown and "##" not in shown
+        assert shown.index("Since 2014.") < shown.index("Speaker notes") < shown.index("Ask who knows one.")
+        dialog.body.setPlainText("## One\n\nA\n\n---\n\n## Two\n\nB\n")
+        qtbot.waitUntil(lambda: "Slide 2 of 2" in dialog.preview.toPlainText())
+        dialog.body.setPlainText("## Mutuelles in Cameroon\n\nSince 2014.\n\n???\nAsk who knows one.\n")
         dialog.accept()
-    QTimer.singleShot(50, edit)
+    when_dialog_opens(edit)
     screen.lessons.setCurrentRow(0)
     screen.edit_lesson_button.click()
     copy_id = screen.module.id
@@ -300,7 +310,7 @@ def test_escape_on_the_quiz_result_keeps_the_score(launch, qtbot):
             runner.choose(question.answer)
             runner.next_button.click()
         qtbot.keyClick(runner, Qt.Key.Key_Escape)
-    QTimer.singleShot(50, answer_then_escape)
+    when_dialog_opens(answer_then_escape)
     scores.pre_button.click()
     assert window.training.participants(session_id)[0].pre_score == len(questions)
 
@@ -316,7 +326,7 @@ def test_a_trainer_writes_a_module_of_their_own(launch, qtbot):
         assert dialog.isVisible() and dialog.error.text() == "Saisissez un titre."
         dialog.title.setText("Accueil des nouveaux agents")
         dialog.accept()
-    QTimer.singleShot(50, name_it)
+    when_dialog_opens(name_it)
     window.training_screen.new_module_button.click()
     screen = window.module_screen
     assert screen.module.title == "Accueil des nouveaux agents" and screen.module.language == "fr"
@@ -332,7 +342,7 @@ def test_a_trainer_writes_a_module_of_their_own(launch, qtbot):
         dialog.answer.setCurrentIndex(0)
         dialog.explanation.setText("C'est son rôle.")
         dialog.accept()
-    QTimer.singleShot(50, write_question)
+    when_dialog_opens(write_question)
     screen.tabs.setCurrentIndex(1)
     screen.add_question_button.click()
     [question] = window.training.questions(screen.module.id)

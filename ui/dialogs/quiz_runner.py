@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QRadioButton,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton,
+                               QRadioButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from companion.i18n import _, format_percent
 from companion.training.results import percent, score_answers
@@ -28,7 +28,9 @@ class QuizRunner(QDialog):
         self.answers = [0] * len(questions)
         self.index = 0
         self.setWindowTitle(_("Pre-quiz") if phase == PRE else _("Post-quiz"))
-        self.resize(760, 520)
+        # As large as a 1024×768 screen allows: eight questions with their explanations are long.
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(880, screen.width() - 40), min(640, screen.height() - 60))
         big = self.font()
         big.setPointSizeF(big.pointSizeF() * 1.3)
         self.setFont(big)
@@ -53,7 +55,9 @@ class QuizRunner(QDialog):
         self.result = QLabel()
         self.result.setObjectName("quizResult")
         self.result.setWordWrap(True)
-        self.result.setTextFormat(Qt.TextFormat.RichText)
+        self.result.setTextFormat(Qt.TextFormat.RichText)  # every text in it is escaped
+        self.result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.pages = QStackedWidget()
         question_page = QWidget()
         question_layout = QVBoxLayout(question_page)
@@ -61,8 +65,13 @@ class QuizRunner(QDialog):
         question_layout.addWidget(self.question)
         question_layout.addLayout(self.choice_box)
         question_layout.addStretch(1)
-        self.pages.addWidget(question_page)
-        self.pages.addWidget(self.result)
+        # Both pages scroll: a long question with six choices, and the result with every explanation,
+        # are taller than a 768-pixel screen once the type is enlarged.
+        question_area = self._scrolling(question_page, "quizQuestionPage", _("Question"))
+        question_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the choices inside it
+        self.pages.addWidget(question_area)
+        self.result_page = self._scrolling(self.result, "quizResultPage", _("Quiz result"))
+        self.pages.addWidget(self.result_page)
         self.back_button = QPushButton(_("Previous"))
         self.back_button.setObjectName("quizBack")
         self.back_button.setAccessibleName(_("Previous question"))
@@ -86,6 +95,18 @@ class QuizRunner(QDialog):
         layout.addLayout(buttons)
         self.finished_quiz = False
         self.go(0)
+
+    @staticmethod
+    def _scrolling(page: QWidget, name: str, accessible_name: str) -> QScrollArea:
+        area = QScrollArea()
+        area.setObjectName(name)
+        area.setAccessibleName(accessible_name)
+        area.setWidgetResizable(True)  # the page takes the width, so its text wraps instead of running off
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setWidget(page)
+        area.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the keys scroll it
+        return area
 
     def reject(self) -> None:
         """Esc or Cancel: the score is kept once shown; a quiz under way is stopped only if confirmed."""
@@ -167,7 +188,9 @@ class QuizRunner(QDialog):
             text += "<p>" + html.escape(_("Thank you. The answers are discussed at the end of the training.")) + "</p>"
         text += "<p>" + html.escape(_("Please hand the laptop back to the trainer.")) + "</p>"
         self.result.setText(text)
-        self.pages.setCurrentWidget(self.result)
+        self.pages.setCurrentWidget(self.result_page)
+        self.result_page.verticalScrollBar().setValue(0)
+        self.result_page.setFocus(Qt.FocusReason.OtherFocusReason)  # arrows and Page Down scroll the explanations
         self.back_button.hide()
         self.cancel_button.hide()
         self.next_button.setText(_("Save the score"))

@@ -6,8 +6,8 @@ import datetime as dt
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidgetItem, QProgressBar, QPushButton,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidgetItem, QProgressBar, QPushButton, QScrollArea,
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from companion.i18n import _, current_language, format_date, format_percent
 from companion.library import Library
@@ -21,6 +21,54 @@ START_HERE = "start-here"
 
 
 DUE_SOON_DAYS = 14
+
+
+class FittedList(RichList):
+    """A list as tall as its rows (no scroll bar of its own): Home scrolls as one page."""
+
+    def __init__(self, object_name: str, parent=None) -> None:
+        super().__init__(object_name, parent)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.model().rowsInserted.connect(self._fit)
+        self.model().rowsRemoved.connect(self._fit)
+        self.model().modelReset.connect(self._fit)
+
+    def _fit(self, *_args) -> None:
+        rows = sum(max(self.sizeHintForRow(row), 0) for row in range(self.count()))
+        height = rows + 2 * self.frameWidth() + 2
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()  # wrapped rows change height with the width
+
+
+class EmptyState(QWidget):
+    """What to do when a list is empty, and the button that does it."""
+
+    def __init__(self, name: str, icon_name: str, action, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.message = QLabel()
+        self.message.setObjectName(f"{name}Message")
+        self.message.setWordWrap(True)
+        self.button = QPushButton(icon(icon_name), "")
+        self.button.setObjectName(f"{name}Button")
+        self.button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.button.clicked.connect(action)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 8)
+        layout.addWidget(self.message)
+        layout.addWidget(self.button)
+
+    def set_text(self, message: str, button: str) -> None:
+        self.message.setText(message)
+        self.button.setText(button)
+        self.button.setAccessibleName(button)
 
 
 class HomeScreen(Screen):
@@ -49,7 +97,7 @@ class HomeScreen(Screen):
         self.intro.setWordWrap(True)
         self.start_button = QPushButton(icon("guide"), "")
         self.start_button.setObjectName("startHereButton")
-        self.start_button.clicked.connect(lambda: self.open_guide_requested.emit(START_HERE, current_language()))
+        self.start_button.clicked.connect(self.open_welcome_guide)
         self.library_button = QPushButton(icon("library"), "")
         self.library_button.setObjectName("browseLibraryButton")
         self.library_button.clicked.connect(self.library_requested.emit)
@@ -63,6 +111,7 @@ class HomeScreen(Screen):
         buttons.addWidget(self.library_button)
         buttons.addStretch(1)
 
+        # Continue reading: one line, the button as wide as its words.
         self.continue_box = QFrame()
         self.continue_box.setObjectName("continueReading")
         self.continue_box.setFrameShape(QFrame.Shape.StyledPanel)
@@ -74,62 +123,82 @@ class HomeScreen(Screen):
         self.continue_progress = QProgressBar()
         self.continue_progress.setObjectName("continueProgress")
         self.continue_progress.setRange(0, 100)
-        self.continue_progress.setMaximumWidth(220)
-        self.continue_button = QPushButton()
+        self.continue_progress.setFixedWidth(160)
+        self.continue_button = QPushButton(icon("guide"), "")
         self.continue_button.setObjectName("continueButton")
+        self.continue_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.continue_button.clicked.connect(self._continue)
-        box = QGridLayout(self.continue_box)
-        box.addWidget(self.continue_heading, 0, 0, 1, 2)
-        box.addWidget(self.continue_title, 1, 0)
-        box.addWidget(self.continue_button, 1, 1, 2, 1, Qt.AlignmentFlag.AlignVCenter)
-        box.addWidget(self.continue_progress, 2, 0)
-        box.setColumnStretch(0, 1)
+        words = QVBoxLayout()
+        words.setSpacing(2)
+        words.addWidget(self.continue_heading)
+        words.addWidget(self.continue_title)
+        box = QHBoxLayout(self.continue_box)
+        box.addLayout(words, 1)
+        box.addWidget(self.continue_progress, 0, Qt.AlignmentFlag.AlignVCenter)
+        box.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
         # Checklist items due in the next two weeks (or late), across active pilot projects.
-        self.due_heading = QLabel()
-        bold = self.due_heading.font()
-        bold.setBold(True)
-        self.due_heading.setFont(bold)
-        self.due_list = RichList("dueSoonList")
-        self.due_list.setMaximumHeight(120)
-        self.due_heading.setBuddy(self.due_list)
+        self.due_heading, self.due_list = self._section("dueSoonList")
         self.due_list.itemActivated.connect(lambda item: self.open_project_requested.emit(item.data(KEY_ROLE)))
-
         # Training sessions running now or coming, the soonest first.
-        self.sessions_heading = QLabel()
-        self.sessions_heading.setFont(bold)
-        self.sessions_list = RichList("upcomingSessionsList")
-        self.sessions_list.setMaximumHeight(100)
-        self.sessions_heading.setBuddy(self.sessions_list)
+        self.sessions_heading, self.sessions_list = self._section("upcomingSessionsList")
         self.sessions_list.itemActivated.connect(lambda item: self.open_session_requested.emit(item.data(KEY_ROLE)))
-
-        self.welcome_heading, self.welcome_list = QLabel(), RichList("welcomePackageList")
-        self.recent_heading, self.recent_list = QLabel(), RichList("recentList")
-        self.bookmarks_heading, self.bookmarks_list = QLabel(), RichList("bookmarkList")
-        columns = QGridLayout()
-        for column, (heading, listing) in enumerate([(self.welcome_heading, self.welcome_list),
-                                                     (self.recent_heading, self.recent_list),
-                                                     (self.bookmarks_heading, self.bookmarks_list)]):
-            heading.setBuddy(listing)
-            bold = heading.font()
-            bold.setBold(True)
-            heading.setFont(bold)
+        self.welcome_heading, self.welcome_list = self._section("welcomePackageList")
+        self.recent_heading, self.recent_list = self._section("recentList")
+        self.bookmarks_heading, self.bookmarks_list = self._section("bookmarkList")
+        for listing in (self.welcome_list, self.recent_list, self.bookmarks_list):
             listing.itemActivated.connect(self._open)
-            columns.addWidget(heading, 0, column)
-            columns.addWidget(listing, 1, column)
-            columns.setColumnStretch(column, 1)
+        # Empty lists say what to do, beside the button that does it.
+        self.recent_empty = EmptyState("recentEmpty", "guide", self.open_welcome_guide)
+        self.bookmarks_empty = EmptyState("bookmarksEmpty", "library", self.library_requested.emit)
 
-        layout = QVBoxLayout(self)
+        # Two columns: the welcome package (with its summaries) on the left; what is coming up,
+        # recently opened and bookmarks on the right. Lists are as tall as their rows: the page
+        # scrolls as one, rather than five small lists each with a scroll bar.
+        left = QVBoxLayout()
+        left.addWidget(self.welcome_heading)
+        left.addWidget(self.welcome_list)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        for widget in (self.due_heading, self.due_list, self.sessions_heading, self.sessions_list,
+                       self.recent_heading, self.recent_list, self.recent_empty,
+                       self.bookmarks_heading, self.bookmarks_list, self.bookmarks_empty):
+            right.addWidget(widget)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.setSpacing(18)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+
+        page = QWidget()
+        page.setObjectName("homePage")
+        layout = QVBoxLayout(page)
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
         layout.addLayout(buttons)
         layout.addWidget(self.continue_box)
-        layout.addWidget(self.due_heading)
-        layout.addWidget(self.due_list)
-        layout.addWidget(self.sessions_heading)
-        layout.addWidget(self.sessions_list)
         layout.addLayout(columns, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("homeScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to what is inside
+        self.scroll.setWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
         self.retranslate()
+
+    @staticmethod
+    def _section(name: str) -> tuple[QLabel, "FittedList"]:
+        heading = QLabel()
+        bold = heading.font()
+        bold.setBold(True)
+        heading.setFont(bold)
+        listing = FittedList(name)
+        heading.setBuddy(listing)
+        return heading, listing
 
     def retranslate(self) -> None:
         self.setAccessibleName(_("Home"))
@@ -145,6 +214,11 @@ class HomeScreen(Screen):
         self.library_button.setText(_("Browse the library"))
         self.library_button.setAccessibleName(_("Browse the library"))
         self.continue_heading.setText(_("Continue reading"))
+        self.scroll.setAccessibleName(_("Home"))
+        self.recent_empty.set_text(_("No guide opened yet. The guides you read are listed here."),
+                                   _("Start with the welcome guide"))
+        self.bookmarks_empty.set_text(_("No bookmarks yet. While reading, press Ctrl+D (or Bookmark) to keep a "
+                                        "guide here."), _("Browse the library"))
         self.continue_button.setText(_("Continue"))
         self.continue_button.setAccessibleName(_("Continue reading where you stopped"))
         self.due_heading.setText(_("Coming &up in your pilot projects"))
@@ -179,13 +253,13 @@ class HomeScreen(Screen):
             opened = _("Opened {date}").format(date=format_date(recent.last_opened_at))
             self.recent_list.add((recent.slug, recent.language), recent.title,
                                  f"{html.escape(recent.title)}<br><small>{html.escape(opened)}</small>")
-        if not self.recent_list.count():
-            self._placeholder(self.recent_list, _("Guides you open will be listed here."))
+        self.recent_list.setVisible(self.recent_list.count() > 0)
+        self.recent_empty.setVisible(self.recent_list.count() == 0)
         self.bookmarks_list.clear()
         for slug, title in self.library.bookmarks(language):
             self.bookmarks_list.add((slug, language), title, html.escape(title))
-        if not self.bookmarks_list.count():
-            self._placeholder(self.bookmarks_list, _("Bookmark a guide with Ctrl+D to find it here."))
+        self.bookmarks_list.setVisible(self.bookmarks_list.count() > 0)
+        self.bookmarks_empty.setVisible(self.bookmarks_list.count() == 0)
 
     def _show_due_items(self, language: str) -> None:
         self.due_list.clear()
@@ -215,10 +289,8 @@ class HomeScreen(Screen):
         self.sessions_heading.setVisible(bool(sessions))
         self.sessions_list.setVisible(bool(sessions))
 
-    @staticmethod
-    def _placeholder(listing: RichList, message: str) -> None:
-        item = listing.add(None, message, f"<i>{html.escape(message)}</i>")
-        item.setFlags(Qt.ItemFlag.NoItemFlags)
+    def open_welcome_guide(self) -> None:
+        self.open_guide_requested.emit(START_HERE, current_language())
 
     def _continue(self) -> None:
         if self._continue_target:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSizePolicy,
+                               QSplitter, QVBoxLayout, QWidget)
 
 from companion.content.categories import CATEGORIES
 from companion.i18n import _, current_language, format_date, format_number, ngettext, translated
@@ -64,6 +64,12 @@ class LibraryScreen(Screen):
         self.empty_label.setObjectName("libraryEmpty")
         self.empty_label.setWordWrap(True)
         self.empty_label.hide()
+        # Nothing in the languages chosen: one click shows the guides in any language.
+        self.every_language_button = QPushButton()
+        self.every_language_button.setObjectName("libraryEveryLanguageButton")
+        self.every_language_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.every_language_button.clicked.connect(lambda: self.language_filter.setCurrentIndex(0))
+        self.every_language_button.hide()
 
         filters = QHBoxLayout()
         filters.addWidget(self.heading, 1)
@@ -74,6 +80,7 @@ class LibraryScreen(Screen):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(filters)
         right_layout.addWidget(self.empty_label)
+        right_layout.addWidget(self.every_language_button)
         right_layout.addWidget(self.guides, 1)
         splitter = QSplitter()
         splitter.addWidget(self.categories)
@@ -101,6 +108,8 @@ class LibraryScreen(Screen):
         self.guides.setAccessibleName(_("Guides in this category"))
         self.language_label.setText(_("&Show:"))
         self.language_filter.setAccessibleName(_("Languages shown"))
+        self.every_language_button.setText(_("Show guides in every language"))
+        self.every_language_button.setAccessibleName(_("Show guides in every language"))
         self.language_filter.blockSignals(True)
         selected = self.language_filter.currentData()
         self.language_filter.clear()
@@ -128,6 +137,7 @@ class LibraryScreen(Screen):
             self.guides.add((guide.slug, guide.language), guide.title, guide_item_html(guide))
         self.empty_label.setVisible(not guides)
         self.empty_label.setText(_("No guides here in the languages you chose."))
+        self.every_language_button.setVisible(not guides and self.language_filter.currentIndex() != 0)
         if guides:
             self.guides.setCurrentRow(0)
 

@@ -31,6 +31,14 @@ def read_in_label(code: str) -> str:
     return {"en": _("Read in English"), "fr": _("Read in French")}.get(code, code)
 
 
+def origin_text(origin: str) -> str:
+    """Where a guide's text came from, in words (a lesson is its training module's text)."""
+    return {"bundled": _("Comes with the Companion"),
+            "library": _("From the library server"),
+            "user": _("Imported by you"),
+            "training": _("A lesson of a training module")}.get(origin, origin)
+
+
 class ReaderScreen(Screen):
     open_guide_requested = Signal(str, str)  # slug, language
     bookmarks_changed = Signal()
@@ -55,6 +63,14 @@ class ReaderScreen(Screen):
         self.meta_label = QLabel()
         self.meta_label.setObjectName("guideDetails")
         self.meta_label.setWordWrap(True)  # long French details wrap rather than push the buttons off
+        # Where this text came from (issue 11): bundled, the library server, imported by the user.
+        self.origin_label = QLabel()
+        self.origin_label.setObjectName("guideOrigin")
+        self.origin_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.origin_label.setWordWrap(True)
+        small = self.origin_label.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        self.origin_label.setFont(small)
 
         self.bookmark_button = QToolButton()
         self.bookmark_button.setObjectName("bookmarkButton")
@@ -79,8 +95,12 @@ class ReaderScreen(Screen):
         self.contents_button.setIcon(icon("contents"))
         self.contents_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
+        details = QVBoxLayout()
+        details.setSpacing(0)
+        details.addWidget(self.meta_label)
+        details.addWidget(self.origin_label)
         actions = QHBoxLayout()
-        actions.addWidget(self.meta_label, 1)
+        actions.addLayout(details, 1)
         actions.addWidget(self.present_button)
         actions.addWidget(self.contents_button)
         actions.addWidget(self.bookmark_button)
@@ -157,6 +177,9 @@ class ReaderScreen(Screen):
         self._fill_toc(view)
         self.browser.show_html(view.html)  # a long guide arrives later, from a pool thread
         self._show_labels()
+        # Reading starts in the text (keys scroll it, Tab goes from link to link), not on the
+        # first button; a widget not yet shown takes the focus when it is.
+        self.browser.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
     def _document_ready(self) -> None:
@@ -259,6 +282,7 @@ class ReaderScreen(Screen):
                 language=language_name(view.language), revision=view.revision, words=words,
                 date=format_date(view.updated_at))
         )
+        self.origin_label.setText(origin_text(view.origin))
         self._show_bookmark(view.bookmarked)
         other = [code for code in view.translation.available if code != view.language]
         self.other_language_button.setEnabled(bool(other))

@@ -6,9 +6,9 @@ import html
 import time
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListWidgetItem, QPushButton, QVBoxLayout
 
-from companion.content.categories import SEARCH_CATEGORIES
+from companion.content.categories import LESSON_CATEGORY, SEARCH_CATEGORIES
 from companion.i18n import _, format_number, ngettext, translated
 from companion.library import HIGHLIGHT_END, HIGHLIGHT_START, Library, SearchHit
 from ui.screens.base import Screen
@@ -16,6 +16,7 @@ from ui.screens.reader import language_name
 from ui.widgets.rich_list import KEY_ROLE, RichList
 
 ANY = ""
+SEARCH_LIMIT = 20  # results shown: the closest matches, best first
 
 
 def highlighted(marked: str) -> str:
@@ -32,6 +33,22 @@ def hit_html(hit: SearchHit) -> str:
     details = f"{translated(SEARCH_CATEGORIES.get(hit.category, hit.category))} · {language_name(hit.language)}"
     return (f"<span style='font-size:large'>{highlighted(hit.title)}</span>"
             f"<br>{highlighted(hit.snippet)}<br><small>{html.escape(details)}</small>")
+
+
+def found_summary(hits: list[SearchHit], query: str, limit: int) -> str:
+    """“Results for “x”: 12 guides, 3 training lessons”: lessons are counted as lessons, not guides."""
+    lessons = sum(1 for hit in hits if hit.category == LESSON_CATEGORY)
+    guides = len(hits) - lessons
+    counts = []
+    if guides:
+        counts.append(ngettext("{count} guide", "{count} guides", guides).format(count=format_number(guides)))
+    if lessons:
+        counts.append(ngettext("{count} training lesson", "{count} training lessons", lessons)
+                      .format(count=format_number(lessons)))
+    text = _("Results for “{query}”: {counts}").format(query=query, counts=", ".join(counts))
+    if len(hits) >= limit:
+        text += " " + _("(the {count} closest matches)").format(count=format_number(limit))
+    return text
 
 
 class SearchScreen(Screen):
@@ -55,6 +72,11 @@ class SearchScreen(Screen):
         self.language_filter = QComboBox()
         self.language_filter.setObjectName("searchLanguageFilter")
         self.language_label.setBuddy(self.language_filter)
+        # Nothing found with a filter set: one click searches everywhere.
+        self.widen_button = QPushButton()
+        self.widen_button.setObjectName("searchEverywhereButton")
+        self.widen_button.clicked.connect(self.search_everywhere)
+        self.widen_button.hide()
         self.results = RichList("searchResults")
         self.results.itemActivated.connect(self._open)
         self.category_filter.currentIndexChanged.connect(lambda _i: self.run())
@@ -69,7 +91,10 @@ class SearchScreen(Screen):
         filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
-        layout.addWidget(self.summary)
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.widen_button)
+        layout.addLayout(summary_row)
         layout.addWidget(self.results, 1)
         self.retranslate()
 
@@ -80,6 +105,8 @@ class SearchScreen(Screen):
         self.language_label.setText(_("&Language:"))
         self.category_filter.setAccessibleName(_("Filter by category"))
         self.language_filter.setAccessibleName(_("Filter by language"))
+        self.widen_button.setText(_("Search every category and language"))
+        self.widen_button.setAccessibleName(_("Search every category and language"))
         self._refill(self.category_filter, [(ANY, _("All categories"))] + [(k, translated(v)) for k, v in SEARCH_CATEGORIES.items()])
         self._refill(self.language_filter, [(ANY, _("All languages")), ("en", _("English")), ("fr", _("French"))])
 
@@ -103,7 +130,7 @@ class SearchScreen(Screen):
     def run(self) -> None:
         started = time.perf_counter()
         hits = self.library.search(self.query, self.category_filter.currentData() or None,
-                                   self.language_filter.currentData() or None)
+                                   self.language_filter.currentData() or None, limit=SEARCH_LIMIT)
         self.results.clear()
         for hit in hits:
             self.results.add((hit.slug, hit.language), plain(hit.title), hit_html(hit))
@@ -111,11 +138,19 @@ class SearchScreen(Screen):
         if not self.query.strip():
             self.summary.setText(_("Type a word in the search box above to search every guide."))
         elif hits:
-            self.summary.setText(ngettext("{count} guide found for “{query}”", "{count} guides found for “{query}”",
-                                          len(hits)).format(count=format_number(len(hits)), query=self.query))
+            self.summary.setText(found_summary(hits, self.query, SEARCH_LIMIT))
             self.results.setCurrentRow(0)
         else:
             self.summary.setText(_("Nothing found for “{query}”. Try fewer or shorter words.").format(query=self.query))
+        filtered = bool(self.category_filter.currentData() or self.language_filter.currentData())
+        self.widen_button.setVisible(bool(self.query.strip()) and not hits and filtered)
+
+    def search_everywhere(self) -> None:
+        for combo in (self.category_filter, self.language_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.run()
 
     def _open(self, item: QListWidgetItem) -> None:
         slug, language = item.data(KEY_ROLE)

@@ -26,6 +26,7 @@ from companion.config import bundled_image
 from companion.content.limits import html_problem
 from companion.i18n import _
 from ui.runner import run_in_background
+from ui.widgets.guide_accessible import announce_new_document, make_accessible
 
 KEEP_PLACE_MS = 2000  # after a new text size or theme, the view follows the re-laid-out guide this long
 BACKGROUND_HTML_CHARS = 60_000  # about a 6,000-word guide: parsed in ~20 ms, so no need for a thread
@@ -141,6 +142,7 @@ class GuideBrowser(QTextBrowser):
         self.loading = False
         self._generation = 0
         self._has_images = False
+        make_accessible(self)  # headings, paragraphs, links and pictures for screen readers
         self._install(GuideDocument())
 
     def show_html(self, fragment: str) -> None:
@@ -248,6 +250,7 @@ class GuideBrowser(QTextBrowser):
         # out the whole text at once, where it otherwise lays out a screenful and the rest in steps.
         self._fit_images(document)
         self.setDocument(document)
+        announce_new_document(self)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

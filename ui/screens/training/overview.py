@@ -6,7 +6,8 @@ import datetime as dt
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout
+from PySide6.QtWidgets import (QBoxLayout, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox,
+                               QSizePolicy, QVBoxLayout)
 
 from companion.i18n import SUPPORTED_LANGUAGES, _, current_language, format_date, ngettext
 from companion.training.store import ModuleSummary, SessionInfo
@@ -91,6 +92,7 @@ class TrainingScreen(Screen):
         self.sessions_empty = QLabel()
         self.sessions_empty.setObjectName("sessionsEmpty")
         self.sessions_empty.setWordWrap(True)
+        self.sessions_empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.new_session_button = make_button("newSessionButton", self.new_session, "add")
         self.open_session_button = make_button("openSessionButton", self._open_session, "people")
         self.delete_session_button = make_button("deleteSessionButton", self.delete_session)
@@ -103,18 +105,38 @@ class TrainingScreen(Screen):
         sessions_layout.addWidget(self.sessions, 1)
         sessions_layout.addLayout(session_buttons)
 
-        columns = QHBoxLayout()
-        columns.addWidget(self.modules_box, 1)
-        columns.addWidget(self.sessions_box, 1)
+        for button in (self.open_module_button, self.new_module_button, self.copy_module_button,
+                       self.delete_module_button, self.new_session_button, self.open_session_button,
+                       self.delete_session_button):
+            # Never narrower than their words ("Copier et adapter…" was cut off at 1024 pixels).
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        # Modules and sessions side by side where both rows of buttons fit, one above the other
+        # otherwise (a 1024-pixel screen in French).
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.columns.addWidget(self.modules_box, 1)
+        self.columns.addWidget(self.sessions_box, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
-        layout.addLayout(columns, 1)
+        layout.addLayout(self.columns, 1)
         self.retranslate()
 
     @property
     def store(self):
         return self.context.store
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        needed = (self.modules_box.minimumSizeHint().width() + self.sessions_box.minimumSizeHint().width()
+                  + self.columns.spacing() + self.layout().contentsMargins().left()
+                  + self.layout().contentsMargins().right())
+        direction = (QBoxLayout.Direction.LeftToRight if self.width() >= needed
+                     else QBoxLayout.Direction.TopToBottom)
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
 
     def retranslate(self) -> None:
         self.setAccessibleName(_("Training"))
@@ -151,6 +173,7 @@ class TrainingScreen(Screen):
         self.delete_session_button.setAccessibleName(_("Delete session"))
         self.sessions_empty.setText(_("No session yet. Create one to keep the register, attendance and quiz "
                                       "scores."))
+        self._arrange()  # the words changed, and with them the width the buttons need
 
     def refresh(self) -> None:
         chosen_module, chosen_session = self.current_module_id(), self.current_session_id()
@@ -177,7 +200,10 @@ class TrainingScreen(Screen):
             self.sessions.add(session.id, session.module_title,
                               f"<b>{head}</b><br><small>{html.escape(' · '.join(p for p in details if p))}</small>")
         self.sessions.select_key(chosen_session)
-        self.sessions_empty.setVisible(self.sessions.count() == 0)
+        empty = self.sessions.count() == 0
+        self.sessions_empty.setVisible(empty)
+        self.sessions.setVisible(not empty)  # an empty list is no use: the message and its button say it all
+        self.columns.setStretchFactor(self.sessions_box, 0 if empty else 1)
         self._update_buttons()
 
     def current_module_id(self) -> str | None:
