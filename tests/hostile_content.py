@@ -37,7 +37,7 @@ def _laughs(levels: int, width: int) -> str:
 # Front matters (the lines between the two ---), and what the refusal says.
 FRONT_MATTERS = {
     # about 1 KB: 9^9 = 387 million "lol" once expanded (took > 4 GB and 234 s before)
-    "billion laughs": (_laughs(9, 9) + f"tags: *l8\n", "anchors (&name) are not allowed"),
+    "billion laughs": (_laughs(9, 9) + "tags: *l8\n", "anchors (&name) are not allowed"),
     # about 0.4 KB: the one that froze the app for 141 s
     "small laughs": (_laughs(6, 6) + "summary: *l5\n", "anchors (&name) are not allowed"),
     "an alias alone": ("summary: *nowhere\n", "aliases (*name) are not allowed"),

@@ -113,7 +113,7 @@ def test_one_anchor_per_heading():
 
 def test_rendering_grows_linearly_with_headings():
     def seconds(count: int) -> float:
-        text = "".join(f"## Same heading\n\ntext\n\n" for _ in range(count))
+        text = "".join("## Same heading\n\ntext\n\n" for _ in range(count))
         started = time.perf_counter()
         render_markdown(text)
         return time.perf_counter() - started

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-import requests
 
 from sync.client import SyncClient
 from tests.sync.conftest import PASSWORD, ROOT

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from companion.records import LocalReplica
 from sync.bundle import export_workspace
 from tests.sync.conftest import PASSWORD, ServerProcess, admin
 from tests.sync.laptops import CHECKLIST_ID, Person, SyncServer, new_id, new_laptop
