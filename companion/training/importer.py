@@ -8,13 +8,15 @@ lessons exactly like guides.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from companion.content.categories import LESSON_CATEGORY
-from companion.content.render import render_markdown
+from companion.content.limits import ShapeError, check_html
+from companion.content.render import RenderedGuide, render_markdown
 from companion.i18n import N_, translate_to
 from companion.records import BUNDLED_WORKSPACE, allow_writes, derived_id, named_id
 from companion.storage.models import Guide, Setting, utcnow
@@ -38,7 +40,13 @@ def mirror_lesson(session: Session, module: TrainingModule, lesson: TrainingLess
             session.delete(guide)
         return
     document = reading_markdown(split_slides(lesson.body_markdown), translate_to(module.language, NOTES_HEADING))
-    rendered = render_markdown(document)
+    try:  # a lesson may come from a teammate or a server: the reader's limits apply to it as to a guide
+        rendered = render_markdown(document)
+        check_html(rendered.html)
+    except (ShapeError, RecursionError, ValueError):
+        text = document[:20_000]  # shown as plain text, never as a page the reader would choke on
+        rendered = RenderedGuide(html=f"<pre>{html.escape(text)}</pre>", text=text, toc=(),
+                                 word_count=len(text.split()))
     if guide is None:
         guide = Guide(slug=slug, language=module.language, origin=LESSON_GUIDE_ORIGIN, category=LESSON_CATEGORY,
                       deleted=False)

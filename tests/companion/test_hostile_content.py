@@ -211,3 +211,24 @@ def test_library_publish_prints_a_readable_error_for_a_hostile_front_matter(tmp_
          str(tmp_path / "resources")], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "anchors (&name) are not allowed" in result.stderr
+
+
+def test_a_lesson_too_deep_for_the_reader_is_shown_as_plain_text(tmp_path):
+    """A lesson typed by a trainer or received from a teammate meets the reader's limits too."""
+
+    from companion.config import Paths
+    from companion.session import import_bundled_content, open_data
+    from companion.storage.models import Guide
+    from companion.training.store import TrainingStore
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    data = open_data(Paths(tmp_path / "data").ensure())
+    import_bundled_content(data.library)
+    training = TrainingStore(data.library.engine)
+    module_id = training.create_module("en", "Deep lists")
+    deep = "".join("  " * level + "- item\n" for level in range(400))
+    training.add_lesson(module_id, "Nested", body_markdown="## Slide\n\n" + deep)
+    with Session(data.library.engine) as session:
+        guide = session.scalar(select(Guide).where(Guide.title == "Nested"))
+        assert guide is not None and guide.body_html.startswith("<pre>") and "- item" in guide.body_text
