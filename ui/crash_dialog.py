@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -13,16 +12,10 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, 
                                QVBoxLayout)
 
 from companion.i18n import _
+from companion.storage.errors import is_storage_error
 from companion.logs import crash_report, log_crash
 
 EXIT_CRASHED = 70
-
-
-def is_storage_error(error: BaseException | None) -> bool:
-    """Did reading or writing the data file fail (disk full, file damaged, folder read-only)?"""
-    from sqlalchemy.exc import DBAPIError
-
-    return isinstance(error, (sqlite3.DatabaseError, DBAPIError, OSError))
 
 
 def crash_message(error: BaseException | None) -> str:

@@ -4,25 +4,24 @@ why, in the user's language; the screen then shows what is really stored."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
-from sqlalchemy.exc import SQLAlchemyError
 
 from companion.i18n import _
+from companion.storage.errors import STORAGE_ERRORS, storage_problem
 
 log = logging.getLogger(__name__)
-WRITE_ERRORS = (SQLAlchemyError, sqlite3.Error, OSError)
+WRITE_ERRORS = STORAGE_ERRORS
 
 
 def write_error_reason(error: BaseException) -> str:
-    text = str(getattr(error, "orig", None) or error).lower()
-    if "full" in text or "no space" in text:
+    problem = storage_problem(error)
+    if problem == "full":
         return _("The disk is full: free some space, then try again.")
-    if "readonly" in text or "read-only" in text or "permission" in text:
+    if problem == "read-only":
         return _("The data file cannot be written (it is read-only).")
-    if "malformed" in text or "not a database" in text:
+    if problem == "damaged":
         return _("The data file is damaged. Restart the Companion: it offers to restore a copy.")
     return _("The data file could not be written.")
 
