@@ -101,20 +101,19 @@ class LocalReplica:
         limit = f"{server_now_ms + max_ahead_ms // 2:013d}-9999-ffffffffffffffff"
         with self.records.sessions.begin() as session, allow_writes():
             ahead = []
-            for row in session.execute(text("SELECT seq, fields, error FROM outbox ORDER BY seq")):
+            for row in session.execute(text("SELECT seq, record_id, fields, error FROM outbox ORDER BY seq")):
                 if row.error is not None and not str(json.loads(row.error).get("type", "")).endswith("clock-ahead"):
                     continue  # refused for another reason: stays set aside
                 fields = json.loads(row.fields)
                 if any(value["t"] > limit for value in fields.values()):
-                    ahead.append((row.seq, fields))
+                    ahead.append((row.seq, row.record_id, fields))
             if not ahead:
                 return 0
             clock = self.records.clock_in(session)
             clock.restart_after(session.execute(text("SELECT max(t) FROM record_field WHERE t <= :l"),
                                                 {"l": limit}).scalar())
             renamed: dict[str, str] = {}
-            for seq, fields in ahead:
-                record_id = session.execute(text("SELECT record_id FROM outbox WHERE seq = :s"), {"s": seq}).scalar()
+            for seq, record_id, fields in ahead:
                 for name, value in fields.items():
                     old = value["t"]
                     if old <= limit:
@@ -747,7 +746,8 @@ def _insert_rows(connection, table, rows: list[dict[str, Any]]) -> None:
     own SQLAlchemy type (so dates, JSON and booleans are stored exactly as the ORM stores them):
     a first sync inserts thousands of rows, and SQLAlchemy's per-row bookkeeping was most of the time."""
     names = list(rows[0])
-    processors = [table.c[name].type._cached_bind_processor(connection.dialect) for name in names]
+    dialect = connection.dialect
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})")
     connection.exec_driver_sql(sql, [
         tuple(value if convert is None else convert(value)
