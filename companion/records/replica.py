@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -30,7 +31,7 @@ from companion.records.registry import (BOOL, BUNDLED_WORKSPACE, DATE, INT, LOCA
                                         OPTIONAL_TEXT, RECORD_TYPES, TEXT, CodecError, RecordType, record_type)
 from companion.records.writer import OFFSET_KEY, Edit, allow_writes, records_for
 from companion.replication import (CONFLICT_TYPE, Change, ChangeRejected, FieldWrite, Record,
-                                   check_change, merge_change, record_as_change, record_hash)
+                                   check_change, check_record, merge_change, record_as_change, record_hash)
 from companion.replication.digest import EMPTY_DIGEST, canonical_json, combine
 
 _EXACT = (TEXT, OPTIONAL_TEXT, INT, OPTIONAL_INT, BOOL, DATE)
@@ -197,10 +198,8 @@ class LocalReplica:
         applied = Applied()
         with self.records.sessions.begin() as session, allow_writes():
             pending = self._pending_fields(session, workspace)
-            # Pulled records are not remembered by change id (the server's state, not a change), so
-            # none is derived for them.
-            self._apply(session, workspace, [record_as_change(record, change_id="-") for record in records], applied,
-                        pulled=True, pending=pending)
+            for start in range(0, len(records), BATCH):
+                self._store_pulled(session, workspace, records[start:start + BATCH], applied, pending)
             self._write_setting(session, CURSOR_KEY + workspace, int(next_since))
         self._announce(applied)
         return applied
@@ -232,7 +231,7 @@ class LocalReplica:
         """Merge changes from a bundle or another laptop with the protocol's rule, in one transaction."""
         applied = Applied()
         with self.records.sessions.begin() as session, allow_writes():
-            self._apply(session, workspace, changes, applied, pulled=False)
+            self._apply(session, workspace, changes, applied)
         self._announce(applied)
         return applied
 
@@ -241,7 +240,7 @@ class LocalReplica:
         applied = Applied()
         try:
             with self.records.sessions.begin() as session, allow_writes():
-                self._apply(session, workspace, changes, applied, pulled=False)
+                self._apply(session, workspace, changes, applied)
                 raise _Rollback
         except _Rollback:
             pass
@@ -402,27 +401,25 @@ class LocalReplica:
 
     # --- the merge ---------------------------------------------------------------------------------
 
-    def _apply(self, session: Session, workspace: str, changes: list[Change], applied: Applied, pulled: bool,
-               pending: set[tuple[str, str]] | None = None) -> None:
+    def _apply(self, session: Session, workspace: str, changes: list[Change], applied: Applied) -> None:
         conflicts: list[Record] = []
         for start in range(0, len(changes), BATCH):
-            conflicts += self._apply_batch(session, workspace, changes[start:start + BATCH], applied, pulled,
-                                           pending or set())
+            conflicts += self._apply_batch(session, workspace, changes[start:start + BATCH], applied)
         if conflicts:
             # Conflict records travel like records: queued so the others learn of the clash too.
             unique = {c.id: c for c in conflicts}
             before = applied.records
             self._apply_batch(session, workspace, [record_as_change(c, change_id="-") for c in unique.values()],
-                              applied, pulled=False, pending=set(), queue=True)
+                              applied, queue=True)
             applied.conflicts += applied.records - before
 
-    def _apply_batch(self, session: Session, workspace: str, changes: list[Change], applied: Applied, pulled: bool,
-                     pending: set[tuple[str, str]], queue: bool = False) -> list[Record]:
-        ids = list(dict.fromkeys(change.record_id for change in changes))
+    def _stored(self, session: Session, ids: list[str], likely_types: set[str]
+                ) -> tuple[dict[str, dict[str, tuple[str, str | None]]], dict[str, tuple], dict[str, Record | None]]:
+        """The clocks, rows and records (None for new ones) stored here for a batch of ids."""
         stamps = _stamps(session, ids)
         # Every synced record has clocks: ids with none are new here (most of a first sync), so only
         # the others are looked up in the tables.
-        stored_rows = self._rows(session, [i for i in ids if i in stamps], {change.type for change in changes})
+        stored_rows = self._rows(session, [i for i in ids if i in stamps], likely_types)
         current: dict[str, Record | None] = {}
         for record_id in ids:
             found = stored_rows.get(record_id)
@@ -433,12 +430,57 @@ class LocalReplica:
                 spec = record_type(type_name)
                 current[record_id] = (_record_from_row(spec, record_id, values, stamps.get(record_id, {}))
                                       if spec else _foreign(record_id, type_name, stamps.get(record_id, {})))
+        return stamps, stored_rows, current
+
+    def _store_pulled(self, session: Session, workspace: str, records: list[Record], applied: Applied,
+                      pending: set[tuple[str, str]]) -> None:
+        """Records pulled from the server: its state, every clash already settled there, so each
+        field simply takes the server's register, except fields with a local edit still waiting
+        to be pushed (the server settles those when they arrive). Nothing is queued or remembered."""
+        stamps, stored_rows, current = self._stored(session, list(dict.fromkeys(r.id for r in records)),
+                                                    {r.type for r in records})
+        touched: dict[str, Record] = {}
+        latest = ""  # the newest stamp seen: the device clock must sort after it
+        for record in records:
+            found = stored_rows.get(record.id)
+            if found is not None and found[1] != workspace:
+                applied.rejected.append((record.id, "record-in-other-workspace"))
+                continue
+            try:
+                newest = check_record(record)
+            except ChangeRejected as error:
+                applied.rejected.append((record.id, error.code))
+                continue
+            stored = current[record.id]
+            if stored is not None and stored.type != record.type:
+                applied.rejected.append((record.id, "type-mismatch"))
+                continue
+            merged = stored.copy() if stored is not None else Record(record.id, record.type, {})
+            changed = stored is None
+            for name, value in record.fields.items():
+                if (record.id, name) in pending:
+                    continue  # a local edit waits in the outbox: it is pushed next, the server settles it
+                old = merged.fields.get(name)
+                if old is None or old["t"] != value["t"] or canonical_json(old["v"]) != canonical_json(value["v"]):
+                    merged.fields[name] = {"v": value["v"], "t": value["t"]}
+                    changed = True
+            if newest > latest:
+                latest = newest
+            if changed:
+                current[record.id] = merged
+                touched[record.id] = merged
+        self._store_touched(session, workspace, touched, latest, stored_rows, stamps, applied, queue=False)
+
+    def _apply_batch(self, session: Session, workspace: str, changes: list[Change], applied: Applied,
+                     queue: bool = False) -> list[Record]:
+        stamps, stored_rows, current = self._stored(session, list(dict.fromkeys(c.record_id for c in changes)),
+                                                    {change.type for change in changes})
         conflicts: list[Record] = []
         touched: dict[str, Record] = {}
         latest = ""  # the newest stamp seen: the device clock must sort after it
         seen = set()
         remembered: list[tuple[str]] = []  # change ids applied now, written in one statement
-        if not pulled and not queue:
+        if not queue:
             wanted = [change.change_id for change in changes]
             seen = {c for (c,) in session.execute(text("SELECT change_id FROM applied_change WHERE change_id IN :ids")
                                                   .bindparams(bindparam("ids", expanding=True)), {"ids": wanted})}
@@ -451,43 +493,31 @@ class LocalReplica:
                 applied.rejected.append((change.change_id, "record-in-other-workspace"))
                 continue
             try:
-                check_change(change)
+                newest = check_change(change)
+                outcome = merge_change(current[change.record_id], change)
             except ChangeRejected as error:
                 applied.rejected.append((change.change_id, error.code))
                 continue
-            stored = current[change.record_id]
-            if pulled:
-                merged = stored.copy() if stored is not None else Record(change.record_id, change.type, {})
-                if stored is not None and stored.type != change.type:
-                    applied.rejected.append((change.change_id, "type-mismatch"))
-                    continue
-                changed = stored is None
-                for name, write in change.fields.items():
-                    if (change.record_id, name) in pending:
-                        continue  # a local edit waits in the outbox: it is pushed next, the server settles it
-                    old = merged.fields.get(name)
-                    if old is None or old["t"] != write.t or canonical_json(old["v"]) != canonical_json(write.v):
-                        merged.fields[name] = {"v": write.v, "t": write.t}
-                        changed = True
-                outcome_conflicts: list[Record] = []
-            else:
-                try:
-                    outcome = merge_change(stored, change)
-                except ChangeRejected as error:
-                    applied.rejected.append((change.change_id, error.code))
-                    continue
-                merged, changed, outcome_conflicts = outcome.record, outcome.changed, outcome.conflicts
-                if not queue:
-                    seen.add(change.change_id)
-                    remembered.append((change.change_id,))
-            latest = max(latest, max(write.t for write in change.fields.values()))
-            conflicts += outcome_conflicts
-            if changed:
-                current[change.record_id] = merged
-                touched[change.record_id] = merged
+            if not queue:
+                seen.add(change.change_id)
+                remembered.append((change.change_id,))
+            if newest > latest:
+                latest = newest
+            conflicts += outcome.conflicts
+            if outcome.changed:
+                current[change.record_id] = outcome.record
+                touched[change.record_id] = outcome.record
         if remembered:
             session.connection().exec_driver_sql("INSERT OR IGNORE INTO applied_change (change_id) VALUES (?)",
                                                  remembered)
+        self._store_touched(session, workspace, touched, latest, stored_rows, stamps, applied, queue)
+        return conflicts
+
+    def _store_touched(self, session: Session, workspace: str, touched: dict[str, Record], latest: str,
+                       stored_rows: dict[str, tuple], stamps: dict[str, dict[str, tuple[str, str | None]]],
+                       applied: Applied, queue: bool) -> None:
+        """Write the records a batch changed, move the clock past what it saw, recompute what
+        depends on them."""
         if latest:
             self.records.clock_in(session).observe(latest)
         if touched:
@@ -496,7 +526,6 @@ class LocalReplica:
             for record in touched.values():
                 applied.count(record.type, record.id)
             self.hooks.after(session, workspace, touched.values())
-        return conflicts
 
     def _rows(self, session: Session, ids: list[str], likely_types: set[str] = frozenset()
               ) -> dict[str, tuple[str, str, dict[str, Any]]]:
@@ -747,12 +776,20 @@ def _insert_rows(connection, table, rows: list[dict[str, Any]]) -> None:
     a first sync inserts thousands of rows, and SQLAlchemy's per-row bookkeeping was most of the time."""
     names = list(rows[0])
     dialect = connection.dialect
-    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    converted = [(index, convert) for index, name in enumerate(names)
+                 if (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+    values_of = operator.itemgetter(*names)
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})")
-    connection.exec_driver_sql(sql, [
-        tuple(value if convert is None else convert(value)
-              for value, convert in zip((row[name] for name in names), processors))
-        for row in rows])
+    if not converted:
+        connection.exec_driver_sql(sql, [values_of(row) for row in rows])
+        return
+    parameters = []
+    for row in rows:
+        values = list(values_of(row))
+        for index, convert in converted:
+            values[index] = convert(values[index])
+        parameters.append(tuple(values))
+    connection.exec_driver_sql(sql, parameters)
 
 
 def _iso_date_round_trips(value: str) -> bool:
@@ -765,24 +802,39 @@ def _iso_date_round_trips(value: str) -> bool:
 def _complete_row(spec: RecordType, record_id: str, workspace: str, columns: dict[str, Any]) -> dict[str, Any]:
     """A whole row for a record first seen now: columns it did not bring get a neutral value (a
     change may write only some fields, and a child may come before its parent)."""
-    table = spec.table
-    row = {spec.id_column: record_id, "workspace": workspace}
-    for column in table.c:
-        if column.name in row or column.primary_key:
-            continue
-        if column.name in columns:
-            row[column.name] = columns[column.name]
-        elif column.default is not None and column.default.is_scalar:
-            row[column.name] = column.default.arg
-        elif column.name in ("created_at", "updated_at", "last_opened_at"):
-            from companion.storage.models import utcnow
+    defaults, stamped = _row_defaults(spec)
+    row = {spec.id_column: record_id, "workspace": workspace, **defaults}
+    if stamped:
+        from companion.storage.models import utcnow
 
-            row[column.name] = utcnow()
-        elif not column.nullable:
-            row[column.name] = _neutral(column)
-        else:
-            row[column.name] = None
+        now = utcnow()
+        row.update((name, now) for name in stamped)
+    row.update(columns)  # (only field columns: never the id or the workspace)
     return row
+
+
+_ROW_DEFAULTS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
+
+
+def _row_defaults(spec: RecordType) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Worked out once per table (a first sync completes thousands of rows): each column's
+    neutral value, and the time-stamp columns that get the current time."""
+    if spec.name not in _ROW_DEFAULTS:
+        defaults: dict[str, Any] = {}
+        stamped: list[str] = []
+        for column in spec.table.c:
+            if column.name in (spec.id_column, "workspace") or column.primary_key:
+                continue
+            if column.default is not None and column.default.is_scalar:
+                defaults[column.name] = column.default.arg
+            elif column.name in ("created_at", "updated_at", "last_opened_at"):
+                stamped.append(column.name)
+            elif not column.nullable:
+                defaults[column.name] = _neutral(column)
+            else:
+                defaults[column.name] = None
+        _ROW_DEFAULTS[spec.name] = (defaults, tuple(stamped))
+    return _ROW_DEFAULTS[spec.name]
 
 
 def _neutral(column) -> Any:

@@ -8,6 +8,7 @@ two devices' stamps unique even when their millisecond and counter agree.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -32,7 +33,13 @@ class ParsedHLC:
 
 
 def is_valid_hlc(value: object) -> bool:
-    return isinstance(value, str) and _HLC_RE.fullmatch(value) is not None
+    return isinstance(value, str) and _is_hlc_text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_hlc_text(value: str) -> bool:
+    # Cached: a pulled page repeats the same few stamps on every field of a record.
+    return _HLC_RE.fullmatch(value) is not None
 
 
 def parse_hlc(value: str) -> ParsedHLC:

@@ -264,6 +264,23 @@ def test_applying_ten_thousand_records_is_one_transaction(two):
     assert b.replica.record_count(WORKSPACE) == a.replica.record_count(WORKSPACE) + 200
 
 
+def test_a_malformed_record_in_a_pulled_page_is_refused_and_the_rest_of_the_page_is_kept(two):
+    _a, b = two
+    t = b.replica.clock.now()
+    good = Record("00000000-0000-4000-8000-000000000001", "checklist_item",
+                  {"checklist_id": {"v": "x", "t": t}, "item_key": {"v": "kept", "t": t}})
+    no_stamp = Record("00000000-0000-4000-8000-000000000002", "checklist_item", {"item_key": {"v": "lost"}})
+    bad_clock = Record("00000000-0000-4000-8000-000000000003", "checklist_item", {"item_key": {"v": "x", "t": "soon"}})
+    bad_delete = Record("00000000-0000-4000-8000-000000000004", "checklist_item", {"_deleted": {"v": "yes", "t": t}})
+    before = b.replica.record_count(WORKSPACE)
+    applied = b.replica.apply_pulled(WORKSPACE, [no_stamp, good, bad_clock, bad_delete], next_since=3)
+    assert applied.records == 1
+    assert sorted(applied.rejected) == [(no_stamp.id, "invalid-field"), (bad_clock.id, "invalid-hlc"),
+                                        (bad_delete.id, "invalid-deleted")]
+    assert b.replica.record_count(WORKSPACE) == before + 1
+    assert b.replica.cursor(WORKSPACE) == 3
+
+
 def test_sharing_a_training_session_moves_it_with_its_register_and_leaves_the_rest_local(tmp_path):
     data = open_data(Paths(tmp_path / "t").ensure())
     import_bundled_content(data.library)
