@@ -144,7 +144,7 @@ def main(argv: list[str]) -> int:
     writer_ms, raw_ms = edit_latency(folder, args.edits)
     pull_s, merge_s, applied = apply_times(folder, args.records)
     starts = cold_starts(folder, args.baseline_commit, args.starts)
-    print(f"\nRecord layer benchmarks (budget in brackets)")
+    print("\nRecord layer benchmarks (budget in brackets)")
     print(f"  an edit through the writer (one field + clock + outbox row, {args.edits} edits): "
           f"p50 {percentile(writer_ms, .5):.2f} ms, p95 {percentile(writer_ms, .95):.2f} ms   [p95 <= 2 ms]"
           f"   (plain sqlite3 UPDATE + COMMIT: p95 {percentile(raw_ms, .95):.2f} ms, "

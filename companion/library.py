@@ -14,8 +14,6 @@ from typing import Iterable
 from sqlalchemy import Engine, func, select, text
 
 from companion.content.categories import CATEGORY_KEYS
-from companion.content.highlight import END as HIGHLIGHT_END
-from companion.content.highlight import START as HIGHLIGHT_START
 from companion.content.highlight import extract, mark, word_pattern
 from companion.records import LOCAL_WORKSPACE, named_id, records_for
 from companion.storage.models import Bookmark, Guide, ReadingState, Setting, utcnow
