@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from sync import wire
 from tests.sync.conftest import World, change
 
@@ -41,3 +43,21 @@ def test_stopping_half_way_through_a_pull_is_harmless(world: World, clock) -> No
         assert len(page["records"]) == 10
         break
     assert sum(len(page.records) for page in client.pull(workspace, limit=10)) == 30
+
+
+def test_a_page_that_is_not_a_page_of_records_is_refused_with_a_reason() -> None:
+    from sync.client import ProtocolError, _page_dicts
+
+    good = b'{"records":[{"id":"a","type":"t","fields":{"n":{"v":1,"t":"x"}}}],"next_since":3,"has_more":false}'
+    assert _page_dicts(good, "team")["records"][0]["fields"]["n"]["v"] == 1
+    for body, reason in [
+        (b"<html>Sign in to the hotel Wi-Fi</html>", "not valid JSON"),
+        (b'{"records":[],"next_since":NaN,"has_more":false}', "not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
+        (b'{"records":{},"next_since":3,"has_more":false}', "not a page of records"),
+        (b'{"records":[],"next_since":true,"has_more":false}', "not a page of records"),
+        (b'{"records":[["a"]],"next_since":3,"has_more":false}', "not a record"),
+        (b'{"records":[{"id":1,"type":"t","fields":{}}],"next_since":3,"has_more":false}', "not a record"),
+    ]:
+        with pytest.raises(ProtocolError, match=reason):
+            _page_dicts(body, "team")
