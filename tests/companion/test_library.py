@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from companion.content.importer import import_guides
-from companion.library import HIGHLIGHT_START, fts_query
+from companion.content.highlight import START as HIGHLIGHT_START
+from companion.library import fts_query
 from companion.session import open_data
 from tests.companion.helpers import guide
 

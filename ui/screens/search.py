@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListWidgetItem, Q
 
 from companion.content.categories import LESSON_CATEGORY, SEARCH_CATEGORIES
 from companion.i18n import _, format_number, ngettext, translated
-from companion.library import HIGHLIGHT_END, HIGHLIGHT_START, Library, SearchHit
+from companion.content.highlight import END as HIGHLIGHT_END
+from companion.content.highlight import START as HIGHLIGHT_START
+from companion.library import Library, SearchHit
 from ui.screens.base import Screen
 from ui.screens.reader import language_name
 from ui.widgets.rich_list import KEY_ROLE, RichList
