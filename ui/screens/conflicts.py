@@ -114,6 +114,9 @@ class ConflictScreen(QWidget):
         layout.addWidget(self.explanation)
         layout.addWidget(self.empty)
         layout.addWidget(splitter, 1)
+        # With no conflict the splitter is hidden: this takes the room, so the text stays at the top.
+        self.filler = QWidget()
+        layout.addWidget(self.filler, 1)
         self.splitter = splitter
         self.retranslate()
 
@@ -151,6 +154,7 @@ class ConflictScreen(QWidget):
         has = bool(self.conflicts)
         self.splitter.setVisible(has)
         self.empty.setVisible(not has)
+        self.filler.setVisible(not has)
         self._show_current()
         self.heading.setText(ngettext("{count} conflict to review", "{count} conflicts to review",
                                       len(self.conflicts)).format(count=format_number(len(self.conflicts)))

@@ -55,9 +55,11 @@ def dimension_label(name: str, score: float | None) -> str:
 
 def fitted_label(name: str, score: float | None, font: QFont, width: int | None) -> str:
     """The dimension's label, its name shortened to fit about a third of ``width`` (all of it without)."""
-    label = dimension_label(name, score)
     if not width:
-        return label
+        return dimension_label(name, score)
+    # On screen an unscored dimension shows a dash (the caption above the chart says how many
+    # are not scored yet), so its name keeps the room "not scored" would take.
+    label = f"{name} · —" if score is None else dimension_label(name, score)
     metrics = QFontMetrics(font)
     budget = int(width * 0.36)
     if metrics.horizontalAdvance(label) <= budget:
@@ -113,8 +115,8 @@ def build_chart(readiness: Readiness, template: FeasibilityTemplate, language: s
     axis_values.setTickCount(MAX_SCORE + 1)
     axis_values.setLabelFormat("%d")
     title = _("Score (1 = not in place, 5 = fully in place)")
-    if width:
-        title = QFontMetrics(font).elidedText(title, Qt.TextElideMode.ElideRight, int(width * 0.9))
+    if width and QFontMetrics(font).horizontalAdvance(title) > width * 0.55:
+        title = ""  # it would be cut under the narrow plot: the legend says "Score out of 5"
     axis_values.setTitleText(title)
     axis_names = QBarCategoryAxis()
     axis_names.append(names)

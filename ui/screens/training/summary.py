@@ -27,6 +27,7 @@ class SummaryTab(SessionTab):
         self.figures.setWordWrap(True)
         self.figures.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.figures.setContentsMargins(10, 0, 10, 10)
         self.scroll = QScrollArea()
         self.scroll.setObjectName("summaryScroll")
         self.scroll.setWidgetResizable(True)
@@ -53,7 +54,8 @@ class SummaryTab(SessionTab):
         none = _("not yet recorded")
 
         def row(label: str, value: str) -> str:
-            return f"<tr><td style='padding:3px 14px 3px 0'>{html.escape(label)}</td><td><b>{html.escape(value)}</b></td></tr>"
+            return (f"<tr><td style='padding:3px 14px 3px 0'>{html.escape(label)}</td>"
+                    f"<td style='padding:3px 0'><b>{html.escape(value)}</b></td></tr>")
 
         attendance = [
             row(_("Participants"), _("{count} ({women} women, {men} men)").format(
@@ -87,9 +89,12 @@ class SummaryTab(SessionTab):
         certificates = [p.name for p in participants if earns_certificate(p, info, summary.days_held)]
 
         def section(title: str, rows: list[str]) -> str:
-            return f"<h3>{html.escape(title)}</h3><table>{''.join(rows)}</table>"
+            heading = f"<tr><td colspan='2' style='padding:12px 0 4px 0'><span style='font-size:large'><b>{html.escape(title)}</b></span></td></tr>"
+            return heading + "".join(rows)
 
-        text = section(_("Attendance"), attendance) + section(_("Quiz"), quiz) + section(_("Feedback"), feedback)
+        # One table for the three sections, so their figures line up in one column.
+        text = "<table>" + section(_("Attendance"), attendance) + section(_("Quiz"), quiz) \
+            + section(_("Feedback"), feedback) + "</table>"
         if comments:
             text += "<p><b>" + html.escape(_("Comments")) + f"</b></p><ul>{comments}</ul>"
         text += "<h3>" + html.escape(_("Certificates")) + "</h3>"
