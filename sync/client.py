@@ -41,6 +41,10 @@ class ProtocolError(RuntimeError):
     """The answer did not come from a Companion server (a captive portal, a proxy's error page, ...)."""
 
 
+class MalformedAnswer(ProtocolError):
+    """A Companion server answered, but not in the protocol's shape (a server bug, not the network)."""
+
+
 class VersionMismatch(ProtocolError):
     """A Companion server answered, but speaks another protocol version."""
 
@@ -139,14 +143,14 @@ def _page_dicts(body: bytes, workspace: str) -> wire.ChangesPageDict:
         with _collector_paused():
             page = json.loads(body, parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as error:
-        raise ProtocolError(f"a page of {workspace} is not valid JSON: {str(error)[:200]}") from None
+        raise MalformedAnswer(f"a page of {workspace} is not valid JSON: {str(error)[:200]}") from None
     if not (isinstance(page, dict) and isinstance(page.get("records"), list)
             and type(page.get("next_since")) is int and type(page.get("has_more")) is bool):
-        raise ProtocolError(f"a page of {workspace} is not a page of records (records, next_since, has_more)")
+        raise MalformedAnswer(f"a page of {workspace} is not a page of records (records, next_since, has_more)")
     for record in page["records"]:
         if not (isinstance(record, dict) and type(record.get("id")) is str and type(record.get("type")) is str
                 and isinstance(record.get("fields"), dict)):
-            raise ProtocolError(f"a page of {workspace} holds something that is not a record (id, type, fields)")
+            raise MalformedAnswer(f"a page of {workspace} holds something that is not a record (id, type, fields)")
     return page
 
 

@@ -45,7 +45,7 @@ import urllib3
 
 from companion.replication import Change, Record
 from sync import wire
-from sync.client import BlobHashMismatch, ProblemError, ProtocolError, SyncClient, VersionMismatch
+from sync.client import BlobHashMismatch, MalformedAnswer, ProblemError, ProtocolError, SyncClient, VersionMismatch
 from sync.credentials import remember_workspaces
 
 log = logging.getLogger(__name__)
@@ -279,6 +279,8 @@ class SyncEngine:
     def _protocol_code(error: ProtocolError) -> str:
         if isinstance(error, VersionMismatch):
             return "server-too-old" if error.server_version < wire.PROTOCOL_VERSION else "server-too-new"
+        if isinstance(error, MalformedAnswer):
+            return "server-error"  # it is a Companion server, and it is wrong: not the network's fault
         return "captive-portal"
 
     @staticmethod

@@ -46,7 +46,8 @@ def test_stopping_half_way_through_a_pull_is_harmless(world: World, clock) -> No
 
 
 def test_a_page_that_is_not_a_page_of_records_is_refused_with_a_reason() -> None:
-    from sync.client import ProtocolError, _page_dicts
+    from sync.client import MalformedAnswer, _page_dicts
+    from sync.engine import SyncEngine
 
     good = b'{"records":[{"id":"a","type":"t","fields":{"n":{"v":1,"t":"x"}}}],"next_since":3,"has_more":false}'
     assert _page_dicts(good, "team")["records"][0]["fields"]["n"]["v"] == 1
@@ -59,5 +60,7 @@ def test_a_page_that_is_not_a_page_of_records_is_refused_with_a_reason() -> None
         (b'{"records":[["a"]],"next_since":3,"has_more":false}', "not a record"),
         (b'{"records":[{"id":1,"type":"t","fields":{}}],"next_since":3,"has_more":false}', "not a record"),
     ]:
-        with pytest.raises(ProtocolError, match=reason):
+        with pytest.raises(MalformedAnswer, match=reason) as refused:
             _page_dicts(body, "team")
+        # The user reads "the server had a problem", not "sign in to the Wi-Fi".
+        assert SyncEngine._protocol_code(refused.value) == "server-error"
