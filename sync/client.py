@@ -38,7 +38,8 @@ DOWNLOAD_CHUNK_BYTES = 8 * 1024
 
 
 class ProtocolError(RuntimeError):
-    """The answer did not come from a Companion server (a captive portal, a proxy's error page, ...)."""
+    """An answer the protocol does not allow: most often not from a Companion server at all (a
+    captive portal, a proxy's error page, ...); see the subclasses for the other cases."""
 
 
 class MalformedAnswer(ProtocolError):

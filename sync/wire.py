@@ -163,7 +163,6 @@ class ChangesPageDict(TypedDict):
     has_more: bool
 
 
-
 class DigestOut(WireModel):
     digest: str
     records: int

@@ -413,9 +413,10 @@ class LocalReplica:
                               applied, queue=True)
             applied.conflicts += applied.records - before
 
-    def _stored(self, session: Session, ids: list[str], likely_types: set[str]
+    def _stored(self, session: Session, ids: Iterable[str], likely_types: set[str]
                 ) -> tuple[dict[str, dict[str, tuple[str, str | None]]], dict[str, tuple], dict[str, Record | None]]:
         """The clocks, rows and records (None for new ones) stored here for a batch of ids."""
+        ids = list(dict.fromkeys(ids))
         stamps = _stamps(session, ids)
         # Every synced record has clocks: ids with none are new here (most of a first sync), so only
         # the others are looked up in the tables.
@@ -437,8 +438,7 @@ class LocalReplica:
         """Records pulled from the server: its state, every clash already settled there, so each
         field simply takes the server's register, except fields with a local edit still waiting
         to be pushed (the server settles those when they arrive). Nothing is queued or remembered."""
-        stamps, stored_rows, current = self._stored(session, list(dict.fromkeys(r.id for r in records)),
-                                                    {r.type for r in records})
+        stamps, stored_rows, current = self._stored(session, (r.id for r in records), {r.type for r in records})
         touched: dict[str, Record] = {}
         latest = ""  # the newest stamp seen: the device clock must sort after it
         for record in records:
@@ -473,8 +473,8 @@ class LocalReplica:
 
     def _apply_batch(self, session: Session, workspace: str, changes: list[Change], applied: Applied,
                      queue: bool = False) -> list[Record]:
-        stamps, stored_rows, current = self._stored(session, list(dict.fromkeys(c.record_id for c in changes)),
-                                                    {change.type for change in changes})
+        stamps, stored_rows, current = self._stored(session, (c.record_id for c in changes),
+                                                    {c.type for c in changes})
         conflicts: list[Record] = []
         touched: dict[str, Record] = {}
         latest = ""  # the newest stamp seen: the device clock must sort after it

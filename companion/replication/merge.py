@@ -39,12 +39,13 @@ FIELD_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
 _TYPE_RE = re.compile(TYPE_PATTERN)
 _FIELD_RE = re.compile(FIELD_NAME_PATTERN)
 
+MAX_CLOCK_AHEAD_MS = 10 * 60 * 1000
+
 
 @functools.lru_cache(maxsize=1024)
 def _is_field_name(name: object) -> bool:
     # Cached: every record of a page repeats the same few field names.
     return isinstance(name, str) and _FIELD_RE.fullmatch(name) is not None
-MAX_CLOCK_AHEAD_MS = 10 * 60 * 1000
 
 
 class ChangeRejected(ValueError):

@@ -24,9 +24,11 @@ from ui.screens.training.scores import POST_SCORE, PRE_SCORE, RATING
 MANAGERS = "openimis-for-managers"
 TEXT = {
     "en": {"title": "openIMIS for managers and decision-makers", "notes": "Trainer's notes",
-           "bad_score": "whole number from 0 to 8", "present": "Day 2: 19 of 20 present", "pdf_title": "Attendance"},
+           "bad_score": "whole number from 0 to 8", "present": "Day 2: 19 of 20 present", "pdf_title": "Attendance",
+           "by_sex": "20 (0 women, 0 men)"},
     "fr": {"title": "openIMIS pour les responsables et les décideurs", "notes": "Notes de présentation",
-           "bad_score": "nombre entier de 0 à 8", "present": "Jour 2\u00a0: 19 présences sur 20", "pdf_title": "présence"},
+           "bad_score": "nombre entier de 0 à 8", "present": "Jour 2\u00a0: 19 présences sur 20", "pdf_title": "présence",
+           "by_sex": "20 (0\u00a0femme, 0\u00a0homme)"},
 }
 PEOPLE = [("Neema Mushi", "CHF Dodoma"), ("Juma Salim", "CHF Dodoma"), ("Aïcha Diallo", "Mutuelle Kouma"),
           ("Jean-Pierre Mbarga", "Hôpital de district"), ("Fatou Ndiaye", "Ministère de la santé"),
@@ -151,6 +153,7 @@ def test_run_a_session_with_twenty_participants(launch, qtbot, language, tmp_pat
     text = screen.summary.figures.text()
     assert format_percent(39 / 40) in text and ("98%" if language == "en" else "98") in format_percent(39 / 40)
     assert ("+31.2" if language == "en" else "+31,2") in text
+    assert TEXT[language]["by_sex"] in text  # each count with its own plural (French: 0 is singular)
 
     # Print: the attendance sheet, the report and the certificates, in the session's language.
     for kind, expected in (("attendance", "Zainab Bah"), ("report", "Asha Mrema"), ("certificates", "Juma Salim")):

@@ -7,7 +7,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout
 
-from companion.i18n import _, format_number, format_percent
+from companion.i18n import _, format_number, format_percent, ngettext
 from companion.training.results import SessionSummary, earns_certificate, summarise
 from ui.screens.training.session_base import SessionTab
 
@@ -58,8 +58,10 @@ class SummaryTab(SessionTab):
                     f"<td style='padding:3px 0'><b>{html.escape(value)}</b></td></tr>")
 
         attendance = [
-            row(_("Participants"), _("{count} ({women} women, {men} men)").format(
-                count=summary.participants, women=summary.women, men=summary.men)),
+            row(_("Participants"), _("{count} ({women}, {men})").format(
+                count=summary.participants,
+                women=ngettext("{count} woman", "{count} women", summary.women).format(count=summary.women),
+                men=ngettext("{count} man", "{count} men", summary.men).format(count=summary.men))),
             row(_("Attendance rate"), format_percent(summary.attendance_rate) if summary.attendance_rate is not None
                 else none),
             row(_("Present every day"), str(summary.attended_every_day)),
@@ -89,15 +91,18 @@ class SummaryTab(SessionTab):
         certificates = [p.name for p in participants if earns_certificate(p, info, summary.days_held)]
 
         def section(title: str, rows: list[str]) -> str:
-            heading = f"<tr><td colspan='2' style='padding:12px 0 4px 0'><span style='font-size:large'><b>{html.escape(title)}</b></span></td></tr>"
+            heading = (f"<tr><td colspan='2' style='padding:12px 0 4px 0'><span style='font-size:large'>"
+                       f"<b>{html.escape(title)}</b></span></td></tr>")
             return heading + "".join(rows)
 
-        # One table for the three sections, so their figures line up in one column.
-        text = "<table>" + section(_("Attendance"), attendance) + section(_("Quiz"), quiz) \
-            + section(_("Feedback"), feedback) + "</table>"
+        def whole_row(content: str) -> str:
+            return f"<tr><td colspan='2' style='padding:3px 0'>{content}</td></tr>"
+
+        # One table for every section, so the figures line up in one column and the headings match.
+        text = section(_("Attendance"), attendance) + section(_("Quiz"), quiz) + section(_("Feedback"), feedback)
         if comments:
-            text += "<p><b>" + html.escape(_("Comments")) + f"</b></p><ul>{comments}</ul>"
-        text += "<h3>" + html.escape(_("Certificates")) + "</h3>"
+            text += section(_("Comments"), [whole_row(f"<ul>{comments}</ul>")])
         nobody = _("Nobody yet: a certificate needs presence every day and a passed post-quiz.")
-        text += f"<p>{html.escape(', '.join(certificates) if certificates else nobody)}</p>"
+        text += section(_("Certificates"), [whole_row(html.escape(', '.join(certificates) if certificates else nobody))])
+        text = f"<table>{text}</table>"
         self.figures.setText(text)
