@@ -8,7 +8,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -66,13 +65,16 @@ def test_launches_at_once_on_a_new_data_folder_never_collide(tmp_path):
         assert "Traceback" not in log and "CRITICAL" not in log
 
 
-def test_a_companion_that_died_does_not_lock_the_folder(tmp_path):
+def _wait_for_lock(qtbot, owner, data_dir) -> None:
+    """Until the Companion started in ``owner`` holds the folder's lock (failing at once if it died)."""
+    qtbot.waitUntil(lambda: owner.poll() is not None or (data_dir / LOCK_NAME).exists(), timeout=60_000)
+    assert owner.poll() is None, owner.communicate(timeout=30)
+
+
+def test_a_companion_that_died_does_not_lock_the_folder(tmp_path, qtbot):
     data_dir = tmp_path / "data"
     owner = companion("--data-dir", str(data_dir))
-    deadline = time.monotonic() + 60
-    while not (data_dir / LOCK_NAME).exists():
-        assert owner.poll() is None and time.monotonic() < deadline
-        time.sleep(0.05)
+    _wait_for_lock(qtbot, owner, data_dir)
     owner.kill()  # a power cut, or the task manager
     owner.communicate(timeout=30)
     assert (data_dir / LOCK_NAME).exists()  # left behind
@@ -82,7 +84,7 @@ def test_a_companion_that_died_does_not_lock_the_folder(tmp_path):
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
-def test_a_live_owner_that_never_answers_gives_a_clear_message(tmp_path, monkeypatch):
+def test_a_live_owner_that_never_answers_gives_a_clear_message(tmp_path, monkeypatch, qtbot):
     import signal
 
     import ui.single_instance as single_instance
@@ -90,10 +92,7 @@ def test_a_live_owner_that_never_answers_gives_a_clear_message(tmp_path, monkeyp
     data_dir = tmp_path / "data"
     owner = companion("--data-dir", str(data_dir))
     try:
-        deadline = time.monotonic() + 60
-        while not (data_dir / LOCK_NAME).exists():
-            assert owner.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
+        _wait_for_lock(qtbot, owner, data_dir)
         owner.send_signal(signal.SIGSTOP)  # alive, holding the lock, answering nothing
         monkeypatch.setattr(single_instance, "WAIT_FOR_OWNER_S", 2.0)
         with pytest.raises(TimeoutError, match="does not answer"):
