@@ -34,6 +34,14 @@ def run_self_check(paths: Paths) -> tuple[bool, list[str]]:
     except ImportError:
         check(False, "Excel export: openpyxl is not installed (install openimis-companion[desktop])")
     try:
+        from sync import coding
+
+        page = b'{"records":[]}' * 100
+        check(all(coding.decompress(name, _packed(name, page), len(page)) == page for name in (coding.ZSTD, coding.GZIP)),
+              "sync: zstd and gzip answers")
+    except ImportError as error:
+        check(False, f"sync: {error} (install openimis-companion[desktop])")
+    try:
         data = open_data(paths)
     except MigrationError as error:  # a damaged file, a schema from a newer release: a report, not a traceback
         check(False, f"database {paths.database}: {error}")
@@ -50,3 +58,10 @@ def run_self_check(paths: Paths) -> tuple[bool, list[str]]:
     finally:
         data.close()
     return ok, lines
+
+
+def _packed(coding_name: str, data: bytes) -> bytes:
+    from sync import coding
+
+    compressor = coding.compressor(coding_name)
+    return compressor.compress(data) + compressor.flush()

@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import threading
-import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -25,11 +24,11 @@ import requests
 import urllib3
 from requests.structures import CaseInsensitiveDict
 
-from sync import wire
+from sync import coding, wire
 
 GZIP_REQUEST_MIN_BYTES = 1024
 # The most a pull page may inflate to here (a server from before the page byte cap sends up
-# to 1000 records of 256 KiB); a gzip bomb from a hostile server stops there.
+# to 1000 records of 256 KiB); a compression bomb from a hostile server stops there.
 MAX_PAGE_BYTES = 300 * 1024 * 1024
 DEFAULT_CHUNK_BYTES = 1024 * 1024
 # Downloads are written in small pieces: bytes read before a cut are kept in the .part file
@@ -179,7 +178,7 @@ class SyncClient:
         self.timeout = timeout
         self.session = session or requests.Session()
         # Lean headers: the "nothing new" sync must fit in 600 bytes on the wire.
-        self.session.headers = CaseInsensitiveDict({"User-Agent": "companion", "Accept-Encoding": "gzip"})
+        self.session.headers = CaseInsensitiveDict({"User-Agent": "companion", "Accept-Encoding": coding.ACCEPT_ENCODING})
         # The environment (proxies, CA bundle) is read once here, not on every request: requests
         # would otherwise scan os.environ twice and stat ~/.netrc per call, a third of the time of
         # a "nothing new" sync on loopback. The one connection is kept alive and reused.
@@ -276,13 +275,16 @@ class SyncClient:
             except (urllib3.exceptions.HTTPError, OSError) as error:
                 # Read past requests: a cut here must look like any other broken connection.
                 raise requests.exceptions.ChunkedEncodingError(f"the page was cut: {error}") from error
-            if response.headers.get("Content-Encoding", "").lower() == "gzip":
-                inflater = zlib.decompressobj(31)
-                body = inflater.decompress(raw, MAX_PAGE_BYTES)
-                if inflater.unconsumed_tail:
-                    raise ProtocolError(f"a page of {workspace} inflates past {MAX_PAGE_BYTES} bytes: refused")
-            else:
+            content_coding = response.headers.get("Content-Encoding", "").strip().lower()
+            if content_coding in ("", "identity"):
                 body = raw
+            else:
+                try:
+                    body = coding.decompress(content_coding, raw, MAX_PAGE_BYTES)
+                except coding.TooLarge:
+                    raise ProtocolError(f"a page of {workspace} decompresses past {MAX_PAGE_BYTES} bytes: refused") from None
+                except ValueError as error:
+                    raise MalformedAnswer(f"a page of {workspace} is not readable ({content_coding}): {error}") from None
         next_since = response.headers.get(wire.NEXT_SINCE_HEADER, "")
         has_more = response.headers.get(wire.HAS_MORE_HEADER)
         return (body, int(next_since) if next_since.isdigit() and len(next_since) < 19 else None,

@@ -31,7 +31,7 @@ from sync import wire
 from sync.server import auth, models, operations, store, uploads
 from sync.server.blobs import CHUNK, BlobStore, file_sha256, parse_content_range, parse_range
 from sync.server.db import Database, now_ms
-from sync.server.http import BadEncoding, BodyTooLarge, ProblemError, ProtocolMiddleware, accepts_gzip, encode_body, problem_response
+from sync.server.http import BadEncoding, BodyTooLarge, ProblemError, ProtocolMiddleware, answer_coding, encode_body, problem_response
 from sync.server.limits import parse_json_off_loop
 from sync.server.settings import ServerSettings
 from sync.server.throttle import PASSWORD_CHECKS_AT_ONCE, SignInThrottle
@@ -332,9 +332,9 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         _: Any = Security(bearer),
     ) -> Response:
         header = request.headers.get("authorization")
-        gzip = accepts_gzip(request.headers)
+        wanted_coding = answer_coding(request.headers)
 
-        def answer() -> tuple[bytes, bool, store.Page]:
+        def answer() -> tuple[bytes, str | None, store.Page]:
             # Who asks, whether they may read, and the page: one session on one worker thread.
             with db.read() as session:
                 who = identify(session, header) if header else Caller()
@@ -349,16 +349,16 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
                         "pull this workspace again from 0", head=gone.head,
                     ) from None
                 # Read, encoded and compressed a few records at a time, on this worker thread.
-                body, compressed = encode_body(page.parts, gzip, settings.gzip_min_bytes)
+                body, used_coding = encode_body(page.parts, wanted_coding, settings.compress_min_bytes)
             if who.token is not None:
                 touch(who)
-            return body, compressed, page
+            return body, used_coding, page
 
-        body, compressed, page = await run_in_threadpool(answer)
+        body, used_coding, page = await run_in_threadpool(answer)
         # The cursor in headers too, so a client can ask for the next page before it has parsed this one.
         headers = {wire.NEXT_SINCE_HEADER: str(page.next_since), wire.HAS_MORE_HEADER: "1" if page.has_more else "0"}
-        if compressed:
-            headers["content-encoding"] = "gzip"
+        if used_coding:
+            headers["content-encoding"] = used_coding
         return Response(body, media_type=JSON_TYPE, headers=headers)
 
     @app.post(
@@ -603,6 +603,6 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         ProtocolMiddleware,
         max_body_bytes=limits.max_body_bytes,
         max_blob_bytes=limits.max_blob_bytes,
-        gzip_min_bytes=settings.gzip_min_bytes,
+        compress_min_bytes=settings.compress_min_bytes,
     )
     return app

@@ -3,8 +3,8 @@
 The middleware wraps the whole application so that every response, errors
 included, carries ``Companion-Protocol: 1``; it enforces the request body limits
 (before reading, from Content-Length, and while reading), decompresses gzip
-request bodies within the same limit, and gzips JSON responses for clients that
-accept it.
+request bodies within the same limit, and compresses JSON responses for clients
+that accept it (zstd or gzip, ``sync.coding``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync import wire
+from sync import coding, wire
 from sync.server.limits import body_limit, refuse_before_reading
 
 PROTOCOL_HEADER = (b"companion-protocol", str(wire.PROTOCOL_VERSION).encode())
@@ -105,21 +105,12 @@ class BadEncoding(Exception):
     pass
 
 
-def _accepts_gzip(value: bytes) -> bool:
-    for part in value.decode("latin-1").lower().split(","):
-        name, _, params = part.strip().partition(";")
-        if name.strip() in ("gzip", "*"):
-            quality = params.strip()
-            return not (quality.startswith("q=") and float(quality[2:] or 0) == 0) if quality[:2] == "q=" else True
-    return False
-
-
 class ProtocolMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int, max_blob_bytes: int, gzip_min_bytes: int = 512) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_blob_bytes: int, compress_min_bytes: int = 512) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_blob_bytes = max_blob_bytes
-        self.gzip_min_bytes = gzip_min_bytes
+        self.compress_min_bytes = compress_min_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -159,7 +150,7 @@ class ProtocolMiddleware:
         else:
             receive = _limited_receive(receive, limit)
 
-        accept_gzip = _accepts_gzip(headers.get(b"accept-encoding", b""))
+        answer_coding = coding.accepted(headers.get(b"accept-encoding", b""))
         started: Message | None = None
         response_started = False
 
@@ -170,7 +161,7 @@ class ProtocolMiddleware:
                 message["headers"] = _with_protocol(message.get("headers", []))
                 content_type = dict(message["headers"]).get(b"content-type", b"")
                 has_encoding = any(name == b"content-encoding" for name, _ in message["headers"])
-                if accept_gzip and not has_encoding and b"json" in content_type:
+                if answer_coding and not has_encoding and b"json" in content_type:
                     started = message  # hold it: the body decides whether to compress
                     return
                 await send(message)
@@ -178,12 +169,12 @@ class ProtocolMiddleware:
             if message["type"] == "http.response.body" and started is not None:
                 start, started = started, None
                 body = message.get("body", b"")
-                if not message.get("more_body", False) and len(body) >= self.gzip_min_bytes:
-                    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+                if answer_coding and not message.get("more_body", False) and len(body) >= self.compress_min_bytes:
+                    compressor = coding.compressor(answer_coding)
                     body = compressor.compress(body) + compressor.flush()
                     start["headers"] = [
                         (name, value) for name, value in start["headers"] if name != b"content-length"
-                    ] + [(b"content-encoding", b"gzip"), (b"content-length", str(len(body)).encode())]
+                    ] + [(b"content-encoding", answer_coding.encode()), (b"content-length", str(len(body)).encode())]
                     message = {**message, "body": body}
                 await send(start)
             await send(message)
@@ -247,20 +238,21 @@ def _gunzip_receive(receive: Receive, limit: int) -> Receive:
     return wrapped
 
 
-# Pull pages are compressed on the worker thread that reads them, at a level that costs
-# a third of level 6's time for about 12% more bytes (docs/sync-protocol.md §3.5).
+# Pull pages are compressed on the worker thread that reads them; with gzip at a level that
+# costs a third of level 6's time for about 12% more bytes (docs/sync-protocol.md §3.5).
 PAGE_GZIP_LEVEL = 3
 
 
-def accepts_gzip(headers: Mapping[str, str]) -> bool:
-    return _accepts_gzip(headers.get("accept-encoding", "").encode("latin-1"))
+def answer_coding(headers: Mapping[str, str]) -> str | None:
+    """How to compress an answer to a request with these headers: "zstd", "gzip" or None."""
+    return coding.accepted(headers.get("accept-encoding", ""))
 
 
-def encode_body(parts: Iterable[bytes], gzip: bool, min_bytes: int, level: int = PAGE_GZIP_LEVEL) -> tuple[bytes, bool]:
-    """Join pieces of a body, gzip-compressing them as they come once the body reaches ``min_bytes``.
+def encode_body(parts: Iterable[bytes], answer_coding: str | None, min_bytes: int) -> tuple[bytes, str | None]:
+    """Join pieces of a body, compressing them as they come once the body reaches ``min_bytes``.
 
-    Returns (body, compressed). With gzip only the compressed bytes are kept: a
-    page is never held uncompressed in memory.
+    Returns (body, the coding used, or None when sent as is). Compressed, only the
+    compressed bytes are kept: a page is never held uncompressed in memory.
     """
     pending: list[bytes] = []
     pending_size = 0
@@ -270,13 +262,13 @@ def encode_body(parts: Iterable[bytes], gzip: bool, min_bytes: int, level: int =
         if compressor is None:
             pending.append(part)
             pending_size += len(part)
-            if gzip and pending_size >= min_bytes:
-                compressor = zlib.compressobj(level, zlib.DEFLATED, 31)
+            if answer_coding and pending_size >= min_bytes:
+                compressor = coding.compressor(answer_coding, gzip_level=PAGE_GZIP_LEVEL)
                 out.append(compressor.compress(b"".join(pending)))
                 pending = []
         else:
             out.append(compressor.compress(part))
     if compressor is None:
-        return b"".join(pending), False
+        return b"".join(pending), None
     out.append(compressor.flush())
-    return b"".join(out), True
+    return b"".join(out), answer_coding

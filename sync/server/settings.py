@@ -31,9 +31,9 @@ class ServerSettings:
     limits: ServerLimits = field(default_factory=ServerLimits)
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     upload_limits: UploadLimits = field(default_factory=UploadLimits)
-    # JSON responses smaller than this are sent as is: gzip's ~20-byte frame
+    # JSON responses smaller than this are sent as is: a compressed frame's header
     # would cost more than it saves (the "nothing new" sync is ~300 bytes).
-    gzip_min_bytes: int = 512
+    compress_min_bytes: int = 512
 
     @property
     def blobs_dir(self) -> Path:

@@ -377,6 +377,31 @@ def test_gzip_both_ways(world: World, clock: Clock) -> None:
     assert "Content-Encoding" not in plain.headers and len(plain.json()["records"]) == 50
 
 
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("zstd, gzip", "zstd"), ("gzip, zstd", "zstd"), ("zstd;q=0, gzip", "gzip"), ("gzip", "gzip"), ("*", "zstd"),
+    ("identity", None), ("br", None),
+])
+def test_answers_come_in_the_best_coding_the_client_reads(world: World, clock: Clock, accept: str, expected: str | None) -> None:
+    from sync import coding
+
+    name, client = world.new_user("coding")
+    workspace = world.personal(name)
+    # A push answer and a page, both well past the size below which answers go as they are.
+    batch = {"changes": [change(new_id(), {"body": {"v": "openIMIS enrolment " * 10, "t": clock.now()}}) for _ in range(30)]}
+    headers = {"Authorization": f"Bearer {client.token}", "Accept-Encoding": accept}
+    for answer in (requests.post(f"{world.base_url}{API}/workspaces/{workspace}/changes", json=batch, headers=headers, stream=True),
+                   requests.get(f"{world.base_url}{API}/workspaces/{workspace}/changes", headers=headers, stream=True)):
+        assert answer.status_code == 200
+        assert answer.headers.get("Content-Encoding") == expected
+        body = answer.raw.read(decode_content=False)
+        assert int(answer.headers["Content-Length"]) == len(body)
+        document = json.loads(coding.decompress(expected, body, 2**20) if expected else body)
+        assert len(document.get("results") or document["records"]) == 30
+    # The app's own client asks for zstd first, and reads what it gets.
+    assert client.session.headers["Accept-Encoding"].startswith("zstd")
+    assert len(client.pull_page_dicts(workspace)["records"]) == 30
+
+
 def test_410_for_a_cursor_the_server_cannot_serve(world: World) -> None:
     head = world.client("root").pull_page("team-b").next_since
     response = requests.get(f"{world.base_url}{API}/workspaces/team-b/changes?since={head + 1000}", headers=auth(world, "root"))
