@@ -9,6 +9,7 @@ compression bomb at the caller's limit.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from typing import Protocol
 
@@ -36,6 +37,7 @@ class TooLarge(ValueError):
     """The data decompresses past the caller's limit (a compression bomb, or a server gone wrong)."""
 
 
+@functools.lru_cache(maxsize=64)  # every request asks, and a client sends the same header every time
 def accepted(header: str | bytes) -> str | None:
     """The coding to answer with for this Accept-Encoding: zstd, else gzip, else None (as is)."""
     text = header.decode("latin-1") if isinstance(header, bytes) else header
