@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout,
                                QWidget)
 
-from companion.i18n import _, format_datetime, format_number, ngettext
+from companion.i18n import _, format_datetime, format_number, format_percent, ngettext
 from companion.sync_problems import describe
 from ui.sync_controller import ERROR, OFFLINE, SIGNED_OUT, SYNCING, SyncController, SyncStatus
 from ui.widgets.sync_status import status_text
@@ -34,6 +34,7 @@ class SyncDetailsDialog(QDialog):
         self.headline.setFont(font)
         self.account_label = QLabel()
         self.account_label.setObjectName("syncAccount")
+        self.account_label.setWordWrap(True)  # a long server address and user name wrap, never cut
         self.reason = QLabel()
         self.reason.setObjectName("syncReason")
         self.reason.setWordWrap(True)
@@ -133,6 +134,8 @@ class SyncDetailsDialog(QDialog):
         self.progress.setVisible(syncing)
         self.progress.setRange(0, status.total or 0)
         self.progress.setValue(min(status.done, status.total or 0))
+        # Qt's own "%p%" would show "12%" on a French screen: the percentage as Babel writes it.
+        self.progress.setFormat(format_percent(min(status.done / status.total, 1.0)) if status.total else "")
         self.sync_button.setText(_("Stop") if syncing else _("Sync now"))
         self.sync_button.setAccessibleName(self.sync_button.text())
         self.sync_button.setEnabled(account is not None)
@@ -142,6 +145,21 @@ class SyncDetailsDialog(QDialog):
         self.conflicts_button.setVisible(status.conflicts > 0)
         self.account_button.setText(_("Sign in…") if account is None else _("Sign out"))
         self.account_button.setAccessibleName(self.account_button.text())
+        if self.isVisible():
+            # The dialog stays open while the state changes: it grows (or shrinks) to its new words
+            # rather than squeezing them over each other.
+            self._fit_to_contents()
+
+    def _fit_to_contents(self) -> None:
+        layout = self.layout()
+        layout.activate()
+        height = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        self.setMinimumHeight(height)
+        self.resize(self.width(), height)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit_to_contents()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Sync"))

@@ -78,6 +78,14 @@ class ConflictScreen(QWidget):
         self.what = QLabel()
         self.what.setObjectName("conflictWhat")
         self.what.setWordWrap(True)
+        # What clashed (the record's kind, field and title), set apart in bold above the explanation.
+        self.subject = QLabel()
+        self.subject.setObjectName("conflictSubject")
+        self.subject.setTextFormat(Qt.TextFormat.PlainText)  # a record's title is the user's text
+        self.subject.setWordWrap(True)
+        bold = self.subject.font()
+        bold.setBold(True)
+        self.subject.setFont(bold)
         self.kept_box, self.kept_value, self.kept_when, self.keep_kept = self._side("keptValue", "keepKept")
         self.other_box, self.other_value, self.other_when, self.keep_other = self._side("otherValue", "keepOther")
         self.keep_kept.clicked.connect(lambda: self._resolve(self._current()["kept"]["v"]))
@@ -98,7 +106,9 @@ class ConflictScreen(QWidget):
         self.detail = QWidget()
         detail = QVBoxLayout(self.detail)
         detail.setContentsMargins(0, 0, 0, 0)
+        detail.addWidget(self.subject)
         detail.addWidget(self.what)
+        detail.addSpacing(6)
         detail.addLayout(sides)
         detail.addWidget(self.merged_label)
         detail.addLayout(merged_row)
@@ -203,8 +213,9 @@ class ConflictScreen(QWidget):
         self.detail.setEnabled(conflict is not None)
         if conflict is None:
             return
+        self.subject.setText(self._title(conflict))
         self.what.setText(_("Two people changed the same thing without seeing each other's edit. The newer value "
-                            "is in use; the other one is kept here until you decide.") + "\n" + self._title(conflict))
+                            "is in use; the other one is kept here until you decide."))
         self.kept_value.setPlainText(display_value(conflict["kept"]["v"]))
         self.kept_when.setText(self._who_when(conflict["kept"]["t"]))
         self.other_value.setPlainText(display_value(conflict["other"]["v"]))

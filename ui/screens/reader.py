@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QToolButton,
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QStyle, QToolButton,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout)
 
 from companion.content.limits import MAX_HEADINGS
@@ -37,6 +37,36 @@ def origin_text(origin: str) -> str:
             "library": _("From the library server"),
             "user": _("Imported by you"),
             "training": _("A lesson of a training module")}.get(origin, origin)
+
+
+class ContentsTree(QTreeWidget):
+    """The guide's sections. Long headings wrap onto a second line in the narrow column instead of
+    ending in "…"; each row is as tall as its wrapped heading at the present width."""
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit_rows()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # View > Larger text
+            self.fit_rows()
+
+    def fit_rows(self) -> None:
+        # A tree view measures a row once, at whatever width it had then: each row is given its
+        # height for the width it has now.
+        metrics = self.fontMetrics()
+        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1)
+        line = metrics.height()
+        stack = [(self.topLevelItem(row), 1 if self.rootIsDecorated() else 0) for row in range(self.topLevelItemCount())]
+        while stack:
+            item, depth = stack.pop()
+            width = max(40, self.viewport().width() - depth * self.indentation() - margin)
+            height = metrics.boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, item.text(0)).height()
+            item.setSizeHint(0, QSize(width, max(line, height) + 6))  # a little air between two wrapped headings
+            stack.extend((item.child(row), depth + 1) for row in range(item.childCount()))
+        self.scheduleDelayedItemsLayout()
 
 
 class ReaderScreen(Screen):
@@ -124,9 +154,13 @@ class ReaderScreen(Screen):
         banner_layout.addWidget(self.banner_button)
         self.banner.hide()
 
-        self.toc = QTreeWidget()
+        self.toc = ContentsTree()
         self.toc.setObjectName("tableOfContents")
         self.toc.setHeaderHidden(True)  # hidden, but named: a screen reader reads it (else "1")
+        # Long French headings wrap in the narrow column instead of ending in "…" (issue 12).
+        self.toc.setWordWrap(True)
+        self.toc.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.toc.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.toc.itemActivated.connect(self._toc_activated)
         self.toc.itemClicked.connect(self._toc_activated)
         self.browser = GuideBrowser()
@@ -214,6 +248,7 @@ class ReaderScreen(Screen):
             while parents and parents[-1][0] >= level:
                 parents.pop()
             item = QTreeWidgetItem([title])
+            item.setToolTip(0, title)
             item.setData(0, Qt.ItemDataRole.UserRole, anchor)
             if parents:
                 parents[-1][1].addChild(item)
@@ -221,6 +256,7 @@ class ReaderScreen(Screen):
                 self.toc.addTopLevelItem(item)
             parents.append((level, item))
         self.toc.expandAll()
+        self.toc.fit_rows()
 
     def _restore_position(self) -> None:
         if self._restoring and self.view is not None and not self.browser.loading:

@@ -23,6 +23,11 @@ from ui.changes import PILOT_TYPES
 TAB_CLASSES: list[type[PilotTab]] = [DashboardTab, ChecklistTab, FeasibilityTab, BusinessCaseTab]
 
 
+def keep_together(text: str) -> str:
+    """A date or a person's name on one line: its spaces do not break ("Joseph Mendy", "1 mars 2027")."""
+    return text.replace(" ", "\u00a0")
+
+
 class ProjectScreen(Screen):
     record_types = PILOT_TYPES
     message = Signal(str)
@@ -111,10 +116,10 @@ class ProjectScreen(Screen):
         self.title.setText(project.name)
         parts = [p for p in (country_name(project.country), project.scheme, currency_symbol(project.currency)) if p]
         if project.start_date:
-            parts.append(_("starts {date}").format(date=format_date(project.start_date)))
+            parts.append(_("starts {date}").format(date=keep_together(format_date(project.start_date))))
         if project.team:
-            parts.append(_("team: {names}").format(names=", ".join(project.team)))
-        self.details.setText(" · ".join(parts))
+            parts.append(_("team: {names}").format(names=", ".join(keep_together(name) for name in project.team)))
+        self.details.setText(" · ".join(parts))  # wraps between the parts, never inside a date or a name
         self.share_place.show_record(project.id, project.workspace, project.name)
         self._refresh_current()
 

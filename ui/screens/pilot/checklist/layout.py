@@ -48,6 +48,7 @@ from ui.screens.pilot.checklist.common import (
     SectionDelegate,
 )
 from ui.widgets.date_field import DateField
+from ui.widgets.eliding_combo import ElidingComboBox
 from ui.widgets.dates import use_medium_dates
 
 
@@ -58,7 +59,7 @@ class ChecklistLayout:
         """Every widget of the tab, and where it sits."""
         # --- which checklist, overall progress ------------------------------------------
         self.checklist_label = QLabel()
-        self.checklist_picker = QComboBox()
+        self.checklist_picker = ElidingComboBox()  # squeezed at 1024 pixels: "…", not cut mid-letter
         self.checklist_picker.setObjectName("checklistPicker")
         self.checklist_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.checklist_picker.currentIndexChanged.connect(self._checklist_chosen)
@@ -71,7 +72,7 @@ class ChecklistLayout:
         self.add_checklist_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.add_checklist_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.add_checklist_button.setMenu(self.add_menu)
-        self.add_checklist_button.setStyleSheet("#addChecklistButton { padding-right: 14px; }")
+        self.add_checklist_button.setStyleSheet("#addChecklistButton { padding-right: 18px; }")  # clear of the arrow
         self.overall_label = QLabel()
         self.overall_bar = QProgressBar()
         self.overall_bar.setObjectName("checklistOverallProgress")
