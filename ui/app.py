@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from companion.cli import parse_args
@@ -13,22 +12,102 @@ from companion.config import APP_AUTHOR, APP_NAME, Paths
 _started = time.perf_counter()
 
 
-@dataclass
 class RunningApp:
-    window: "MainWindow"  # noqa: F821 - imported lazily with Qt
-    data: "OpenedData"  # noqa: F821
-    languages: "LanguageManager"  # noqa: F821
-    sync: "SyncUI | None" = None  # noqa: F821
+    """The window and the data it shows. After a fast start (see start()) the data is still being
+    opened on a worker thread for a moment: ``data`` then waits for it."""
+
+    def __init__(self, window, languages, data=None) -> None:
+        self.window = window
+        self.languages = languages
+        self.sync = None  # ui/sync_ui.py's SyncUI, once the data is open
+        self._data = data
+        self._opening = None  # the worker thread opening the data
+        self._opened = None  # what it opened (or the error it met), for the UI thread
+        self._when_ready: list = []
+
+    @property
+    def data(self):
+        if self._data is None and self._opening is not None:
+            self._finish_opening()
+        return self._data
+
+    @property
+    def ready(self) -> bool:
+        return self._data is not None
+
+    def when_ready(self, action) -> None:
+        """Run ``action`` once the data is open and sync installed (now, when it is)."""
+        if self.ready:
+            action()
+        else:
+            self._when_ready.append(action)
+
+    def open_data_behind(self, paths: Paths, outcome, language: str | None) -> None:
+        """Open the data on a worker thread (the window shows meanwhile), then finish on this one."""
+        import threading
+
+        from PySide6.QtCore import QObject, Signal
+
+        class Opened(QObject):
+            done = Signal()
+
+        self._relay = Opened()  # lives on the UI thread: the worker's signal is queued to it
+        self._relay.done.connect(self._finish_opening)
+        self._paths, self._language = paths, language
+
+        def open_data() -> None:
+            try:
+                from companion.session import connect_data
+
+                data = connect_data(paths, outcome)
+                try:
+                    _import_the_rest_of_the_window()
+                finally:
+                    self._opened = data
+            except BaseException as error:  # noqa: BLE001 - shown by the crash hook on the UI thread
+                self._opened = error
+            self._relay.done.emit()
+
+        self._opening = threading.Thread(target=open_data, name="companion-open-data", daemon=True)
+        self._opening.start()
+
+    def _finish_opening(self) -> None:
+        if self._data is not None or self._opening is None:
+            return  # done already (a test asked for the data before the signal arrived)
+        self._opening.join()
+        opened, self._opened = self._opened, None
+        if isinstance(opened, BaseException):
+            self._opening = None
+            raise opened
+        self._data = opened
+        _connect_window(self, self._paths, self._language)
+        waiting, self._when_ready = self._when_ready, []
+        for action in waiting:
+            action()
 
     def close(self) -> None:
         from PySide6.QtCore import QThreadPool
 
+        if self._opening is not None and self._data is None:
+            self._opening.join()  # closed while the data was still opening: close it properly
+            if not isinstance(self._opened, BaseException) and self._opened is not None:
+                self._data = self._opened
         if self.sync is not None:
             self.sync.shutdown()  # a running sync stops at its next step; what it stored is kept
         self.window.close()
         QThreadPool.globalInstance().waitForDone()  # let a running import finish its transaction
         self.languages.uninstall()
-        self.data.close()
+        if self._data is not None:
+            self._data.close()
+
+
+def _import_the_rest_of_the_window() -> None:
+    """What the window needs once the data is open, imported on the worker thread that opened it."""
+    import companion.pilot.store  # noqa: F401
+    import companion.records  # noqa: F401
+    import ui.changes  # noqa: F401
+    import ui.sharing  # noqa: F401
+    import ui.sync_ui  # noqa: F401
 
 
 def ensure_qt_application():
@@ -50,11 +129,17 @@ def ensure_qt_application():
     return app
 
 
-def start(paths: Paths, language: str | None = None) -> RunningApp:
-    """Open the data, pick the language, show the main window. Raises MigrationError."""
-    from companion.pilot.store import PilotStore
-    from companion.session import bundled_content_needs_import, open_data
-    from ui.main_window import LANGUAGE_SETTING, MainWindow
+def start(paths: Paths, language: str | None = None, fast: bool = False) -> RunningApp:
+    """Open the data, pick the language, show the main window. Raises MigrationError.
+
+    With ``fast`` (the app itself), when the database needs no upgrade and the last run left Home's
+    content (companion/home.py), the window shows that Home at once while the data layer (SQLAlchemy
+    and the models, half the start-up time) loads on a worker thread; the window takes the live data
+    a moment later, and what the user asked meanwhile is done then. Otherwise all is opened first."""
+    from companion import __version__
+    from companion.home import load_start_view
+    from companion.session import connect_data, prepare_data
+    from ui.main_window import MainWindow
     from ui.translation import LanguageManager
 
     app = ensure_qt_application()
@@ -64,36 +149,75 @@ def start(paths: Paths, language: str | None = None) -> RunningApp:
     preferences.use_settings_file(paths.settings_file)
     appearance().restore()  # text size and theme first: the window is built with them
     languages = LanguageManager(app)
-    data = open_data(paths)
-    chosen = language or data.library.setting(LANGUAGE_SETTING) or LanguageManager.system_language()
+    outcome = prepare_data(paths)  # a damaged or old file is found here, before any window
+    start_view = load_start_view(paths.data_dir, __version__) if fast and outcome.action == "current" else None
+    if start_view is not None and language in (None, start_view.language):
+        languages.apply(start_view.language)  # the language Home was last shown in
+        window = MainWindow(None, languages, None, paths.data_dir, start_view=start_view)
+        window.show()
+        running = RunningApp(window, languages)
+        from PySide6.QtCore import QTimer
+
+        # After the first paint: the worker would otherwise share the interpreter with it.
+        QTimer.singleShot(0, lambda: running.open_data_behind(paths, outcome, language))
+        return running
+    data = connect_data(paths, outcome)
+    chosen = language or _language_setting(data) or LanguageManager.system_language()
     languages.apply(chosen)  # before any widget exists: they are built in this language
-    pilot = PilotStore(data.library.engine, None, paths.blobs_dir)  # templates are read on first use
-    window = MainWindow(data.library, languages, pilot, paths.data_dir)
+    window = MainWindow(None, languages, None, paths.data_dir)
+    running = RunningApp(window, languages, data)
+    _connect_window(running, paths, language)
     window.show()
+    return running
+
+
+def _language_setting(data) -> str | None:
+    from ui.main_window import LANGUAGE_SETTING
+
+    return data.library.setting(LANGUAGE_SETTING)
+
+
+def _connect_window(running: RunningApp, paths: Paths, language: str | None) -> None:
+    """Give the window its data, import the bundled content if new, install sync."""
+    from companion.i18n import current_language
+    from companion.pilot.store import PilotStore
+    from companion.session import bundled_content_needs_import
+    from ui.translation import LanguageManager
+
+    data, window = running.data, running.window
+    chosen = language or _language_setting(data) or LanguageManager.system_language()
+    if chosen != current_language():  # the setting changed since Home was last shown (another laptop's sync)
+        running.languages.apply(chosen)
+    pilot = PilotStore(data.library.engine, None, paths.blobs_dir)  # templates are read on first use
+    window.attach(data.library, pilot)
     if bundled_content_needs_import(data.library):
         window.import_bundled_content()
     from companion.records import LocalReplica
     from ui.sync_ui import install_sync
 
-    sync = install_sync(window, LocalReplica(data.library.engine, paths.blobs_dir), paths.data_dir)
+    running.sync = install_sync(window, LocalReplica(data.library.engine, paths.blobs_dir), paths.data_dir)
     # Everything built so far lives as long as the window: keep it out of the garbage collector's
     # full passes. Otherwise one full pass, triggered by a sync's many new objects on its worker
     # thread, scans the whole heap holding the GIL, and the window stalls for a third of a second.
     import gc
 
     gc.freeze()
-    return RunningApp(window, data, languages, sync)
 
 
-def hand_requests_to(window, instance) -> None:
+def hand_requests_to(window, instance, running: RunningApp | None = None) -> None:
     """What later launches ask for (see ui/single_instance.py) goes to the main window, and so do
-    files macOS's Finder opens with the running app (a FileOpen event, not a second launch)."""
+    files macOS's Finder opens with the running app (a FileOpen event, not a second launch).
+    A bundle that comes while the data is still opening waits for it."""
     from ui.single_instance import FileOpenForwarder
 
+    def when_ready(action) -> None:
+        running.when_ready(action) if running is not None else action()
+
     instance.activation_requested.connect(window.bring_to_front)
-    instance.bundles_received.connect(lambda bundles: [window.open_bundle(path) for path in bundles])
+    instance.bundles_received.connect(
+        lambda bundles: when_ready(lambda: [window.open_bundle(path) for path in bundles]))
     forwarder = FileOpenForwarder(window)
-    forwarder.file_opened.connect(window.open_bundle)
+    forwarder.file_opened.connect(lambda path: when_ready(lambda: window.open_bundle(path)))
     from PySide6.QtWidgets import QApplication
 
     QApplication.instance().installEventFilter(forwarder)
@@ -175,7 +299,7 @@ def recover_damaged_data(error, show_dialog: bool) -> bool:
     return choice in (RESTORE, AFRESH)
 
 
-def import_the_core_before_qt() -> None:
+def import_the_core_before_qt(data_layer: bool = True) -> None:
     """Import the pure-Python modules that start-up needs before anything imports PySide6.
 
     Once PySide6 is imported, it reads the source file of every module imported after it (its
@@ -193,20 +317,23 @@ def import_the_core_before_qt() -> None:
         import logging.handlers  # noqa: F401
         import tempfile  # noqa: F401
 
-        import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401 - loaded when the engine is made
-
         import companion.content.categories  # noqa: F401
-        import companion.content.fingerprint  # noqa: F401
         import companion.content.highlight  # noqa: F401
         import companion.content.limits  # noqa: F401
+        import companion.home  # noqa: F401
         import companion.i18n  # noqa: F401
         import companion.logs  # noqa: F401
-        import companion.pilot.store  # noqa: F401
         import companion.session  # noqa: F401
         import companion.storage.migrate  # noqa: F401
         import companion.sync_problems  # noqa: F401
-        import companion.training.common  # noqa: F401
         import sync.credentials  # noqa: F401
+
+        if data_layer:  # not when Home can be shown first (see start()): then it loads behind the window
+            import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401 - loaded when the engine is made
+
+            import companion.content.fingerprint  # noqa: F401
+            import companion.pilot.store  # noqa: F401
+            import companion.training.common  # noqa: F401
     except Exception:  # noqa: BLE001
         pass
     finally:
@@ -228,7 +355,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(lines + qt_lines))
         return 0 if ok and ok_qt else 1
 
-    import_the_core_before_qt()
+    from companion.home import start_view_file
+
+    import_the_core_before_qt(data_layer=not start_view_file(paths.data_dir).is_file())
     from companion import i18n
     from companion.logs import setup_logging
     from companion.storage.migrate import DamagedDatabaseError, MigrationError
@@ -273,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for _attempt in range(3):
         try:
-            running = start(paths, args.language)
+            running = start(paths, args.language, fast=True)
             break
         except DamagedDatabaseError as error:
             speak_the_users_language()
@@ -291,15 +420,19 @@ def main(argv: list[str] | None = None) -> int:
     else:
         instance.release()
         return 1
-    hand_requests_to(running.window, instance)
-    for path in bundles:
-        running.window.open_bundle(path)
+    hand_requests_to(running.window, instance, running)
+    running.when_ready(lambda: [running.window.open_bundle(path) for path in bundles])
     if args.quit_when_ready:
         from PySide6.QtCore import QTimer
 
-        def ready() -> None:
+        def ready() -> None:  # the window is shown: READY; its data is open and sync installed: LOADED
             print(f"READY {time.perf_counter() - _started:.3f}", flush=True)
-            app.quit()
+
+            def loaded() -> None:
+                print(f"LOADED {time.perf_counter() - _started:.3f}", flush=True)
+                app.quit()
+
+            running.when_ready(loaded)
 
         QTimer.singleShot(0, ready)
     code = app.exec()

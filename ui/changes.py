@@ -7,9 +7,12 @@ then lets the screen on view decide whether it shows any of those types and shou
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
-from companion.records import ChangeBus, RecordsChanged
+if TYPE_CHECKING:  # the record layer loads after the window shows (ui/app.py)
+    from companion.records import ChangeBus, RecordsChanged
 
 PILOT_TYPES = frozenset({"project", "project_member", "checklist", "checklist_item", "attachment", "feasibility",
                          "feasibility_weight", "feasibility_score", "business_case", "business_line", "conflict"})

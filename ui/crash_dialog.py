@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, 
                                QVBoxLayout)
 
 from companion.i18n import _
-from companion.storage.errors import is_storage_error
 from companion.logs import crash_report, log_crash
 
 EXIT_CRASHED = 70
@@ -20,6 +19,8 @@ EXIT_CRASHED = 70
 
 def crash_message(error: BaseException | None) -> str:
     """What the user may rely on. Never "your work is saved": the action that failed may not be."""
+    from companion.storage.errors import is_storage_error  # SQLAlchemy: not before the window shows
+
     if is_storage_error(error):
         return _("The Companion could not read or write its data (the disk may be full, or the data file "
                  "damaged), so the last change may not have been saved. What was saved before it is kept.")
@@ -81,6 +82,8 @@ def install_crash_hook(log_file: Path, show_dialog: bool) -> None:
         app = QApplication.instance()
         if show_dialog and app is not None:
             CrashDialog(report, log_file, error=exc_value).exec()
+            from companion.storage.errors import is_storage_error
+
             if is_storage_error(exc_value):
                 _show_what_is_stored(app)
         elif app is not None:

@@ -11,22 +11,24 @@ from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QLi
                                QProgressBar, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
 from companion.content.categories import TOPICS
-from companion.i18n import SUPPORTED_LANGUAGES, _, current_language
-from companion.library import Library
-from companion.pilot.store import PilotStore
-from companion.session import import_bundled_content
+from companion.i18n import SUPPORTED_LANGUAGES, _, current_language, format_percent
 from ui.icons import icon
 from ui.navigation import History, Location
 from ui.runner import run_in_background
 from ui.screens.home import HomeScreen
-from ui.screens.library import LibraryScreen
-from ui.screens.reader import ReaderScreen
-from ui.screens.search import SearchScreen
-from ui.sharing import Sharing
 from ui.translation import LanguageManager
+from ui.undo import EditStack
 
 if TYPE_CHECKING:
+    # The data layer (SQLAlchemy, the models, the screens built on them) loads after the window
+    # shows: see attach() and ui/app.py.
+    from companion.home import HomeContent
+    from companion.library import Library
+    from companion.pilot.store import PilotStore
     from companion.training.store import TrainingStore
+    from ui.screens.library import LibraryScreen
+    from ui.screens.reader import ReaderScreen
+    from ui.screens.search import SearchScreen
     from ui.screens.pilot.project import ProjectScreen
     from ui.screens.projects import ProjectsScreen
     from ui.screens.training.module import ModuleScreen
@@ -45,26 +47,28 @@ class MainWindow(QMainWindow):
     # importer connects here and does the import. Emitted with the file's absolute path.
     bundle_open_requested = Signal(str)
 
-    def __init__(self, library: Library, languages: LanguageManager, pilot: PilotStore, data_dir) -> None:
+    # The data is open and every screen can be used (right away, or a moment after a fast start).
+    attached = Signal()
+
+    def __init__(self, library: Library | None, languages: LanguageManager, pilot: PilotStore | None, data_dir,
+                 start_view: HomeContent | None = None) -> None:
+        """Without ``library`` the window shows Home as ``start_view`` says (the last run's Home) and
+        waits for attach(): what the user asks meanwhile (a guide, a screen, a search) is done then."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.library = library
         self.languages = languages
         self.pilot = pilot
+        self._data_dir = data_dir
         self._training: TrainingStore | None = None  # made on first use: keeps start-up fast
+        self._waiting_for_data: list = []  # what the user did before attach() that needs the data
+        self._pending_go: tuple[Location, bool] | None = None  # where they asked to go meanwhile
         self.history = History()
-        # One undo history for every saved edit in the window (Ctrl+Z / Ctrl+Shift+Z).
-        from companion.records import records_for
-        from ui.changes import RecordChanges
-        from ui.undo import EditStack
-
-        records = records_for(library.engine)
-        self.undo_stack = EditStack(records, self)
-        self.sharing = Sharing(self)  # projects and sessions offer "Share with a team" once sync is installed
+        # One undo history for every saved edit in the window (Ctrl+Z / Ctrl+Shift+Z); its record
+        # layer is given in attach().
+        self.undo_stack = EditStack(None, self)
         self.undo_stack.refused.connect(self._show_message)
-        # What changed in the core (an undo, a sync): the screen on view decides whether to re-read.
-        self.changes = RecordChanges(records.bus, self)
-        self.changes.changed.connect(self._records_changed)
+        self.sharing = None  # ui/sharing.py, made in attach()
         self._refresh_pending = False
         self.resize(1280, 760)
         self.setMinimumSize(QSize(900, 600))
@@ -117,31 +121,25 @@ class MainWindow(QMainWindow):
         top_bar.addLayout(language_box)
         self.top_bar = top_bar  # others add to it (the sync status: ui/sync_ui.py)
 
-        # Screens.
-        self.home = HomeScreen(library, pilot)
-        self.library_screen = LibraryScreen(library)
-        self.reader = ReaderScreen(library)
-        self.search_screen = SearchScreen(library)
-        self._data_dir = data_dir
-        self._projects_screen: ProjectsScreen | None = None  # built on first visit: keeps start-up fast
+        # Screens: Home now; the others on first visit (keeps start-up fast).
+        self.home = HomeScreen(library, pilot, start_view_dir=data_dir)
+        self._library_screen: LibraryScreen | None = None
+        self._reader: ReaderScreen | None = None
+        self._search_screen: SearchScreen | None = None
+        self._projects_screen: ProjectsScreen | None = None
         self._project_screen: ProjectScreen | None = None
         self._training_screen: TrainingScreen | None = None
         self._module_screen: ModuleScreen | None = None
         self._session_screen: SessionScreen | None = None
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
-        self.screens = {"home": self.home, "library": self.library_screen, "reader": self.reader,
-                        "search": self.search_screen}
-        for screen in self.screens.values():
-            self.stack.addWidget(screen)
-            if hasattr(screen, "open_guide_requested"):
-                screen.open_guide_requested.connect(self.open_guide)
+        self.screens = {}
+        self._add_screen("home", self.home)
+        self.home.open_guide_requested.connect(self.open_guide)
         self.home.library_requested.connect(lambda: self.go(Location("library")))
         self.home.topics_requested.connect(lambda: self.go(Location("library", (TOPICS,))))
         self.home.open_project_requested.connect(self.open_project)
         self.home.open_session_requested.connect(self.open_session)
-        self.reader.bookmarks_changed.connect(self.home.refresh)
-        self.reader.present_requested.connect(self.present_lesson)
 
         main_area = QWidget()
         main_layout = QVBoxLayout(main_area)
@@ -178,7 +176,80 @@ class MainWindow(QMainWindow):
         self._mark_language(current_language())
         self.retranslate()
         self.restore_geometry()
-        self.go(Location("home"))
+        if library is not None:
+            self.attach(library, pilot)
+        else:
+            if start_view is not None:
+                self.home.show_content(start_view)
+            self.history.push(Location("home"))
+            self.stack.setCurrentWidget(self.home)
+            self._sync_navigation("home")
+
+    def attach(self, library: Library, pilot: PilotStore) -> None:
+        """The data is open: connect the undo history and sharing to it, show the live Home, and do
+        what the user asked meanwhile."""
+        from companion.records import records_for
+        from ui.changes import RecordChanges
+        from ui.sharing import Sharing
+
+        self.library, self.pilot = library, pilot
+        records = records_for(library.engine)
+        self.undo_stack.records = records
+        self.sharing = Sharing(self)  # projects and sessions offer "Share with a team" once sync is installed
+        # What changed in the core (an undo, a sync): the screen on view decides whether to re-read.
+        self.changes = RecordChanges(records.bus, self)
+        self.changes.changed.connect(self._records_changed)
+        self.home.library, self.home.pilot = library, pilot
+        waiting, self._waiting_for_data = self._waiting_for_data, []
+        for action in waiting:
+            action()
+        pending, self._pending_go = self._pending_go, None
+        if pending is not None:
+            self.go(*pending)
+        elif self.history.current is None:
+            self.go(Location("home"))
+        elif self.stack.currentWidget() is self.home:
+            self.home.refresh()
+        self.attached.emit()
+
+    def _when_attached(self, action) -> None:
+        """Run ``action`` now when the data is open, else once it is."""
+        if self.library is not None:
+            action()
+        else:
+            self._waiting_for_data.append(action)
+
+    @property
+    def library_screen(self) -> LibraryScreen:
+        if self._library_screen is None:
+            from ui.screens.library import LibraryScreen as Screen
+
+            self._library_screen = Screen(self.library)
+            self._library_screen.open_guide_requested.connect(self.open_guide)
+            self._add_screen("library", self._library_screen)
+        return self._library_screen
+
+    @property
+    def reader(self) -> ReaderScreen:
+        if self._reader is None:
+            from ui.screens.reader import ReaderScreen as Screen
+
+            self._reader = Screen(self.library)
+            self._reader.open_guide_requested.connect(self.open_guide)
+            self._reader.bookmarks_changed.connect(self.home.refresh)
+            self._reader.present_requested.connect(self.present_lesson)
+            self._add_screen("reader", self._reader)
+        return self._reader
+
+    @property
+    def search_screen(self) -> SearchScreen:
+        if self._search_screen is None:
+            from ui.screens.search import SearchScreen as Screen
+
+            self._search_screen = Screen(self.library)
+            self._search_screen.open_guide_requested.connect(self.open_guide)
+            self._add_screen("search", self._search_screen)
+        return self._search_screen
 
     @property
     def data_dir(self):
@@ -319,7 +390,7 @@ class MainWindow(QMainWindow):
             self._mark_language(language)
             return
         self.languages.apply(language)  # every widget receives LanguageChange
-        self.library.set_setting(LANGUAGE_SETTING, language)
+        self._when_attached(lambda: self.library.set_setting(LANGUAGE_SETTING, language))
         self._mark_language(language)
 
     def _mark_language(self, language: str) -> None:
@@ -333,6 +404,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("openIMIS Companion"))
+        self._mark_language(current_language())  # whoever changed it (the buttons, the data's setting)
         labels = {"home": _("Home"), "library": _("Library"), "projects": _("Pilot projects"),
                   "training": _("Training")}
         for row, key in enumerate(self._nav_keys):
@@ -371,6 +443,9 @@ class MainWindow(QMainWindow):
     # --- navigation -------------------------------------------------------------------------
 
     def go(self, location: Location, record: bool = True) -> None:
+        if self.library is None and location.screen != "home":
+            self._pending_go = (location, record)  # the latest wins, as it would a moment later
+            return
         if location.screen == "reader":
             slug, language = location.params
             if not self.reader.show_guide(slug, language):
@@ -500,12 +575,14 @@ class MainWindow(QMainWindow):
         def progress(done: int, total: int) -> None:
             self.import_progress.setRange(0, total)
             self.import_progress.setValue(done)
+            self.import_progress.setFormat(format_percent(done / total) if total else "")  # "45 %" in French
 
         def finished(report) -> None:
             self.import_progress.hide()
             self.statusBar().showMessage(_("The library is ready."), 4000)
             current = self.history.current
-            self.library_screen.refresh()
+            if self._library_screen is not None:
+                self._library_screen.refresh()
             if current is not None and current.screen != "reader":
                 self.go(current, record=False)
 
@@ -513,12 +590,15 @@ class MainWindow(QMainWindow):
             self.import_progress.hide()
             self.statusBar().showMessage(_("The bundled guides could not be loaded: {error}").format(error=error))
 
+        from companion.session import import_bundled_content
+
         run_in_background(lambda report: import_bundled_content(self.library, report),
                           on_success=finished, on_failure=failed, on_progress=progress)
 
     def closeEvent(self, event) -> None:
         if self._module_screen is not None:
             self._module_screen.close_presenter()  # a full-screen presenter never outlives the window
-        self.reader.save_position()
+        if self._reader is not None:
+            self._reader.save_position()
         self.save_geometry()
         super().closeEvent(event)

@@ -9,13 +9,14 @@ over blindly.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from companion.i18n import _
-from companion.records import ChangedElsewhere, Edit, RecordMissing, Records
+if TYPE_CHECKING:  # the record layer loads after the window shows (ui/app.py)
+    from companion.records import Edit, Records
 
 
 class EditStack(QUndoStack):
@@ -23,9 +24,9 @@ class EditStack(QUndoStack):
 
     refused = Signal(str)  # an undo or redo that could not be applied, said for the user
 
-    def __init__(self, records: Records, parent=None) -> None:
+    def __init__(self, records: Records | None, parent=None) -> None:
         super().__init__(parent)
-        self.records = records
+        self.records = records  # None until the data is open (nothing can be edited before)
         self.reverting = False  # true while an undo or redo writes: its changes come from "elsewhere"
 
     def record(self, text: str, action: Callable[[], Any], refresh: Callable[[], None] | None = None) -> Any:
@@ -63,6 +64,8 @@ class RecordedEdit(QUndoCommand):
         self._after()
 
     def _revert(self, edit: Edit) -> Edit | None:
+        from companion.records import ChangedElsewhere, RecordMissing
+
         self._stack.reverting = True
         try:
             return self._stack.records.revert(edit)

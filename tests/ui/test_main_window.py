@@ -173,6 +173,7 @@ def test_translation_banners(launch, paths, qtbot):
 
 def test_first_launch_imports_the_library_in_the_background(launch, paths):
     window = launch("en").window
+    window.go(Location("library"))
     assert window.library_screen.categories.item(0).text().endswith(")")
     with sqlite3.connect(paths.database) as connection:
         (count,) = connection.execute("SELECT count(*) FROM guide").fetchone()

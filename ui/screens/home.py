@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidgetItem, QProgressBar, QPushButton, QScrollArea,
                                QSizePolicy, QVBoxLayout, QWidget)
 
+from companion import __version__
+from companion.home import HomeContent, read_home, save_start_view
 from companion.i18n import _, current_language, format_date, format_percent
-from companion.library import Library
-from companion.training.common import upcoming_sessions
 from ui.icons import icon
 from ui.screens.base import Screen
 from ui.widgets.rich_list import KEY_ROLE, RichList
 from ui.changes import PILOT_TYPES, TRAINING_TYPES, READING_TYPES
 
+if TYPE_CHECKING:
+    from companion.library import Library
+    from companion.pilot.store import PilotStore
+
 START_HERE = "start-here"
-
-
-DUE_SOON_DAYS = 14
 
 
 class FittedList(RichList):
@@ -79,11 +82,13 @@ class HomeScreen(Screen):
     library_requested = Signal()
     topics_requested = Signal()
 
-    def __init__(self, library: Library, pilot=None, parent=None) -> None:
+    def __init__(self, library: Library | None, pilot: PilotStore | None = None, parent=None,
+                 start_view_dir: Path | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("homeScreen")
-        self.library = library
+        self.library = library  # None until the data is open: Home shows what the last run left
         self.pilot = pilot
+        self.start_view_dir = start_view_dir  # where Home leaves its content for the next start
         self._continue_target: tuple[str, str] | None = None
 
         self.heading = QLabel()
@@ -232,62 +237,64 @@ class HomeScreen(Screen):
         self.recent_list.setAccessibleName(_("Recently opened"))
         self.bookmarks_list.setAccessibleName(_("Bookmarks"))
 
+    def attach(self, library: Library, pilot: PilotStore | None) -> None:
+        """The data is open: from now on Home shows it as it is."""
+        self.library, self.pilot = library, pilot
+        self.refresh()
+
     def refresh(self) -> None:
-        language = current_language()
-        entry = self.library.continue_reading()
+        if self.library is None:
+            return  # still the last run's Home, until attach()
+        content = read_home(self.library, self.pilot, current_language(), dt.date.today())
+        self.show_content(content)
+        if self.start_view_dir is not None:
+            save_start_view(self.start_view_dir, content, __version__)
+
+    def show_content(self, content: HomeContent) -> None:
+        """Draw Home from ``content``; every text in it is escaped (it comes from users and servers)."""
+        entry = content.continue_entry
         self.continue_box.setVisible(entry is not None)
         if entry is not None:
             self._continue_target = (entry.slug, entry.language)
             self.continue_title.setText(f"<b>{html.escape(entry.title)}</b>")
             self.continue_progress.setValue(round(entry.position * 100))
             self.continue_progress.setFormat(_("{percent} read").format(percent=format_percent(entry.position)))
-
-        self._show_due_items(language)
-        self._show_sessions()
-        self.welcome_list.clear()
-        for guide in self.library.guides("onboarding", language, origin="bundled"):
-            self.welcome_list.add((guide.slug, guide.language), guide.title,
-                                  f"<b>{html.escape(guide.title)}</b><br><small>{html.escape(guide.summary)}</small>")
-        self.recent_list.clear()
-        for recent in self.library.recently_opened():
-            opened = _("Opened {date}").format(date=format_date(recent.last_opened_at))
-            self.recent_list.add((recent.slug, recent.language), recent.title,
-                                 f"{html.escape(recent.title)}<br><small>{html.escape(opened)}</small>")
-        self.recent_list.setVisible(self.recent_list.count() > 0)
-        self.recent_empty.setVisible(self.recent_list.count() == 0)
-        self.bookmarks_list.clear()
-        for slug, title in self.library.bookmarks(language):
-            self.bookmarks_list.add((slug, language), title, html.escape(title))
-        self.bookmarks_list.setVisible(self.bookmarks_list.count() > 0)
-        self.bookmarks_empty.setVisible(self.bookmarks_list.count() == 0)
-
-    def _show_due_items(self, language: str) -> None:
+        today = dt.date.today()
         self.due_list.clear()
-        today = dt.date.today()
-        due = self.pilot.due_items(today + dt.timedelta(days=DUE_SOON_DAYS)) if self.pilot else []
-        for project_id, project_name, template_id, item_key, due_date in due[:20]:
-            template = self.pilot.templates.checklists.get(template_id)
-            item = next((i for _s, i in template.items() if i.id == item_key), None) if template else None
-            title = item.title.get(language) if item else item_key
-            when = (_("overdue since {date}") if due_date < today else _("due {date}")).format(date=format_date(due_date))
-            self.due_list.add(project_id, f"{project_name}: {title}",
-                              f"<b>{html.escape(project_name)}</b>: {html.escape(title)} — <i>{html.escape(when)}</i>")
-        self.due_heading.setVisible(bool(due))
-        self.due_list.setVisible(bool(due))
-
-    def _show_sessions(self) -> None:
+        for due in content.due:
+            when = (_("overdue since {date}") if due.due_date < today else _("due {date}")).format(
+                date=format_date(due.due_date))
+            self.due_list.add(due.project_id, f"{due.project_name}: {due.title}",
+                              f"<b>{html.escape(due.project_name)}</b>: {html.escape(due.title)} — "
+                              f"<i>{html.escape(when)}</i>")
+        self.due_heading.setVisible(bool(content.due))
+        self.due_list.setVisible(bool(content.due))
         self.sessions_list.clear()
-        today = dt.date.today()
-        sessions = upcoming_sessions(self.library.engine, today)
-        for session in sessions:
+        for session in content.sessions:
             when = format_date(session.start_date)
             if session.start_date <= today:
                 when = _("running now, until {date}").format(date=format_date(session.end_date))
             details = " · ".join(part for part in (when, session.place) if part)
             self.sessions_list.add(session.id, session.module_title,
                                    f"<b>{html.escape(session.module_title)}</b> — <i>{html.escape(details)}</i>")
-        self.sessions_heading.setVisible(bool(sessions))
-        self.sessions_list.setVisible(bool(sessions))
+        self.sessions_heading.setVisible(bool(content.sessions))
+        self.sessions_list.setVisible(bool(content.sessions))
+        self.welcome_list.clear()
+        for guide in content.welcome:
+            self.welcome_list.add((guide.slug, guide.language), guide.title,
+                                  f"<b>{html.escape(guide.title)}</b><br><small>{html.escape(guide.summary)}</small>")
+        self.recent_list.clear()
+        for recent in content.recent:
+            opened = _("Opened {date}").format(date=format_date(recent.opened_at)) if recent.opened_at else ""
+            self.recent_list.add((recent.slug, recent.language), recent.title,
+                                 f"{html.escape(recent.title)}<br><small>{html.escape(opened)}</small>")
+        self.recent_list.setVisible(self.recent_list.count() > 0)
+        self.recent_empty.setVisible(self.recent_list.count() == 0)
+        self.bookmarks_list.clear()
+        for bookmark in content.bookmarks:
+            self.bookmarks_list.add((bookmark.slug, bookmark.language), bookmark.title, html.escape(bookmark.title))
+        self.bookmarks_list.setVisible(self.bookmarks_list.count() > 0)
+        self.bookmarks_empty.setVisible(self.bookmarks_list.count() == 0)
 
     def open_welcome_guide(self) -> None:
         self.open_guide_requested.emit(START_HERE, current_language())

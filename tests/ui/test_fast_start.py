@@ -1,0 +1,126 @@
+"""A fast start: Home as the last run left it shows at once, the data layer loads behind it.
+
+The database layer (SQLAlchemy and the models) is half the start-up time. When the file needs no
+upgrade and the last run left Home's content beside it (companion/home.py), the window shows that
+Home first; the live data replaces it a moment later, and what the user asked meanwhile is done then.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from companion.config import Paths
+from companion.home import load_start_view, start_view_file
+from ui.app import start
+from ui.navigation import Location
+from ui.widgets.rich_list import KEY_ROLE
+
+ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+
+@pytest.fixture
+def used_folder(qtbot, paths: Paths) -> Paths:
+    """A data folder a first run has used: the library imported, a guide bookmarked, Home seen."""
+    running = start(paths, "en")
+    qtbot.addWidget(running.window)
+    from ui.runner import pending_operations
+
+    qtbot.waitUntil(lambda: pending_operations() == 0, timeout=30_000)
+    running.data.library.set_bookmark("glossary", True)
+    running.window.go(Location("home"))
+    running.close()
+    return paths
+
+
+def test_a_restart_shows_the_last_home_before_the_data_layer_is_imported(used_folder, tmp_path):
+    # In a process of its own: the test process has SQLAlchemy imported already.
+    script = textwrap.dedent(f"""
+        import sys
+        from ui import app
+
+        opening = app.RunningApp.open_data_behind
+
+        def open_data_behind(self, *args, **kwargs):  # the window is shown; the data is not open yet
+            home = self.window.home
+            print("SHOWN", "sqlalchemy" in sys.modules, self.window.isVisible(),
+                  home.welcome_list.count(), home.bookmarks_list.count(), flush=True)
+            return opening(self, *args, **kwargs)
+
+        app.RunningApp.open_data_behind = open_data_behind
+        sys.exit(app.main(["--data-dir", {str(used_folder.data_dir)!r}, "--quit-when-ready", "--no-crash-dialog"]))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=ENV, timeout=180)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split("\n")
+    shown = next(line for line in lines if line.startswith("SHOWN")).split()
+    assert shown[1:3] == ["False", "True"]  # no SQLAlchemy yet, the window on screen
+    assert int(shown[3]) >= 4 and shown[4] == "1"  # the welcome package and the bookmark, as last shown
+    assert [line.split()[0] for line in lines if line] == ["SHOWN", "READY", "LOADED"]
+
+
+def test_what_the_user_asks_before_the_data_is_open_is_done_once_it_is(qtbot, used_folder):
+    running = start(used_folder, fast=True)
+    qtbot.addWidget(running.window)
+    window = running.window
+    assert not running.ready and window.library is None
+    glossary = next(i for i in range(window.home.bookmarks_list.count())
+                    if window.home.bookmarks_list.item(i).data(KEY_ROLE) == ("glossary", "en"))
+    window.home.bookmarks_list.itemActivated.emit(window.home.bookmarks_list.item(glossary))
+    assert window.stack.currentWidget() is window.home  # nothing to read it with yet
+    qtbot.waitUntil(lambda: running.ready, timeout=30_000)
+    assert window.reader.view.slug == "glossary" and window.stack.currentWidget() is window.reader
+    assert running.sync is not None  # sync is installed once the data is open
+    window.go_back()
+    assert window.stack.currentWidget() is window.home and window.home.bookmarks_list.count() == 1
+    running.close()
+
+
+def test_a_later_edit_shows_up_in_the_next_fast_start(qtbot, used_folder):
+    running = start(used_folder, fast=True)
+    qtbot.addWidget(running.window)
+    qtbot.waitUntil(lambda: running.ready, timeout=30_000)
+    running.data.library.set_bookmark("glossary", False)
+    running.window.go(Location("home"))
+    assert running.window.home.bookmarks_list.count() == 0
+    running.close()
+    again = start(used_folder, fast=True)
+    qtbot.addWidget(again.window)
+    assert not again.ready and again.window.home.bookmarks_list.count() == 0
+    qtbot.waitUntil(lambda: again.ready, timeout=30_000)
+    again.close()
+
+
+@pytest.mark.parametrize("damage", ["not json", '{"version": 1, "app": "0.1.0", "home": {"language": 3}}',
+                                    "x" * 300_000, '{"version": 99}'])
+def test_a_damaged_or_foreign_start_view_is_not_used(qtbot, used_folder, damage):
+    start_view_file(used_folder.data_dir).write_text(damage, encoding="utf-8")
+    running = start(used_folder, fast=True)
+    qtbot.addWidget(running.window)
+    assert running.ready  # opened as on a first start, and Home drawn from the data
+    assert running.window.home.bookmarks_list.count() == 1
+    running.close()
+    assert load_start_view(used_folder.data_dir, "0.1.0") is not None  # and written again, whole
+
+
+def test_another_language_asked_for_opens_the_data_first(qtbot, used_folder):
+    running = start(used_folder, "fr", fast=True)
+    qtbot.addWidget(running.window)
+    assert running.ready and running.window.home.welcome_list.item(0).text().startswith("Bienvenue")
+    running.close()
+    assert json.loads(start_view_file(used_folder.data_dir).read_text(encoding="utf-8"))["home"]["language"] == "fr"
+
+
+def test_closing_while_the_data_opens_closes_it_cleanly(qtbot, used_folder):
+    from companion.storage.migrate import needs_check
+
+    running = start(used_folder, fast=True)
+    qtbot.addWidget(running.window)
+    qtbot.waitUntil(lambda: running._opening is not None, timeout=30_000)  # the worker is opening it
+    running.close()
+    assert not needs_check(used_folder.database)  # marked as closed cleanly: the next start skips the check
