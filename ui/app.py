@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from companion.cli import parse_args
@@ -62,9 +63,14 @@ class RunningApp:
                 data = connect_data(paths, outcome)
                 try:
                     _import_the_rest_of_the_window()
-                finally:
-                    self._opened = data
+                    # What the window reads first, read here: the UI thread then only draws it.
+                    self._opened = data, _read_ahead(data, paths, language)
+                except BaseException:
+                    self._opened = data, None
+                    raise
             except BaseException as error:  # noqa: BLE001 - shown by the crash hook on the UI thread
+                if isinstance(self._opened, tuple):
+                    self._opened[0].close()
                 self._opened = error
             self._relay.done.emit()
 
@@ -76,11 +82,17 @@ class RunningApp:
             return  # done already (a test asked for the data before the signal arrived)
         self._opening.join()
         opened, self._opened = self._opened, None
-        if isinstance(opened, BaseException):
+        if isinstance(opened, BaseException):  # the file was checked before: a disk gone, memory short...
             self._opening = None
-            raise opened
-        self._data = opened
-        _connect_window(self, self._paths, self._language)
+            from PySide6.QtWidgets import QApplication
+
+            from ui.crash_dialog import EXIT_CRASHED
+
+            sys.excepthook(type(opened), opened, opened.__traceback__)  # the crash dialog, its report logged
+            QApplication.instance().exit(EXIT_CRASHED)  # a window without its data is of no use
+            return
+        self._data, ahead = opened
+        _connect_window(self, self._paths, self._language, ahead)
         waiting, self._when_ready = self._when_ready, []
         for action in waiting:
             action()
@@ -90,8 +102,8 @@ class RunningApp:
 
         if self._opening is not None and self._data is None:
             self._opening.join()  # closed while the data was still opening: close it properly
-            if not isinstance(self._opened, BaseException) and self._opened is not None:
-                self._data = self._opened
+            if isinstance(self._opened, tuple):
+                self._data = self._opened[0]
         if self.sync is not None:
             self.sync.shutdown()  # a running sync stops at its next step; what it stored is kept
         self.window.close()
@@ -177,20 +189,41 @@ def _language_setting(data) -> str | None:
     return data.library.setting(LANGUAGE_SETTING)
 
 
-def _connect_window(running: RunningApp, paths: Paths, language: str | None) -> None:
-    """Give the window its data, import the bundled content if new, install sync."""
+@dataclass
+class _ReadAhead:
+    """What the window needs from the data before it can be used, read off the UI thread."""
+    language: str
+    pilot: "PilotStore"  # noqa: F821
+    home: "HomeContent | None"  # noqa: F821 - None when Home will be read in another language
+    needs_import: bool
+
+
+def _read_ahead(data, paths: Paths, language: str | None) -> _ReadAhead:
+    import datetime as dt
+
+    from companion.home import read_home
     from companion.i18n import current_language
     from companion.pilot.store import PilotStore
     from companion.session import bundled_content_needs_import
     from ui.translation import LanguageManager
 
-    data, window = running.data, running.window
     chosen = language or _language_setting(data) or LanguageManager.system_language()
-    if chosen != current_language():  # the setting changed since Home was last shown (another laptop's sync)
-        running.languages.apply(chosen)
     pilot = PilotStore(data.library.engine, None, paths.blobs_dir)  # templates are read on first use
-    window.attach(data.library, pilot)
-    if bundled_content_needs_import(data.library):
+    shown = current_language()
+    home = read_home(data.library, pilot, shown, dt.date.today()) if chosen == shown else None
+    return _ReadAhead(chosen, pilot, home, bundled_content_needs_import(data.library))
+
+
+def _connect_window(running: RunningApp, paths: Paths, language: str | None, ahead: _ReadAhead | None = None) -> None:
+    """Give the window its data, import the bundled content if new, install sync."""
+    from companion.i18n import current_language
+
+    data, window = running.data, running.window
+    ahead = ahead or _read_ahead(data, paths, language)
+    if ahead.language != current_language():  # the setting changed since Home was last shown (another laptop's sync)
+        running.languages.apply(ahead.language)
+    window.attach(data.library, ahead.pilot, ahead.home)
+    if ahead.needs_import:
         window.import_bundled_content()
     from companion.records import LocalReplica
     from ui.sync_ui import install_sync

@@ -185,9 +185,9 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.home)
             self._sync_navigation("home")
 
-    def attach(self, library: Library, pilot: PilotStore) -> None:
-        """The data is open: connect the undo history and sharing to it, show the live Home, and do
-        what the user asked meanwhile."""
+    def attach(self, library: Library, pilot: PilotStore, home: HomeContent | None = None) -> None:
+        """The data is open: connect the undo history and sharing to it, show the live Home (``home``
+        when it was read already), and do what the user asked meanwhile."""
         from companion.records import records_for
         from ui.changes import RecordChanges
         from ui.sharing import Sharing
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         # What changed in the core (an undo, a sync): the screen on view decides whether to re-read.
         self.changes = RecordChanges(records.bus, self)
         self.changes.changed.connect(self._records_changed)
-        self.home.library, self.home.pilot = library, pilot
+        self.home.attach(library, pilot)
         waiting, self._waiting_for_data = self._waiting_for_data, []
         for action in waiting:
             action()
@@ -209,7 +209,7 @@ class MainWindow(QMainWindow):
         elif self.history.current is None:
             self.go(Location("home"))
         elif self.stack.currentWidget() is self.home:
-            self.home.refresh()
+            self.home.refresh(home)
         self.attached.emit()
 
     def _when_attached(self, action) -> None:

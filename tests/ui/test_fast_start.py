@@ -124,3 +124,21 @@ def test_closing_while_the_data_opens_closes_it_cleanly(qtbot, used_folder):
     qtbot.waitUntil(lambda: running._opening is not None, timeout=30_000)  # the worker is opening it
     running.close()
     assert not needs_check(used_folder.database)  # marked as closed cleanly: the next start skips the check
+
+
+def test_data_that_cannot_be_opened_behind_the_window_ends_the_app_with_a_report(used_folder):
+    script = textwrap.dedent(f"""
+        import sys
+        import companion.session
+        from ui import app
+
+        def connect_data(paths, outcome):
+            raise OSError("a deliberate failure for the test: the disk went away")
+
+        companion.session.connect_data = connect_data
+        sys.exit(app.main(["--data-dir", {str(used_folder.data_dir)!r}, "--quit-when-ready", "--no-crash-dialog"]))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=ENV, timeout=180)
+    assert result.returncode == 70, result.stderr  # EXIT_CRASHED, not a window left without its data
+    assert "READY" in result.stdout and "LOADED" not in result.stdout
+    assert "the disk went away" in used_folder.log_file.read_text(encoding="utf-8")

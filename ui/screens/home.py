@@ -240,12 +240,13 @@ class HomeScreen(Screen):
     def attach(self, library: Library, pilot: PilotStore | None) -> None:
         """The data is open: from now on Home shows it as it is."""
         self.library, self.pilot = library, pilot
-        self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, content: HomeContent | None = None) -> None:
+        """Show Home as the data is now (``content``: read already, say on the thread that opened the data)."""
         if self.library is None:
             return  # still the last run's Home, until attach()
-        content = read_home(self.library, self.pilot, current_language(), dt.date.today())
+        if content is None or content.language != current_language():
+            content = read_home(self.library, self.pilot, current_language(), dt.date.today())
         self.show_content(content)
         if self.start_view_dir is not None:
             save_start_view(self.start_view_dir, content, __version__)
