@@ -525,6 +525,38 @@ def _drop_schema(schema: str) -> None:
     engine.dispose()
 
 
+# (what, our figure, Anki's figure, unit, scale): the figures compared round by round.
+_COMPARED = [
+    ("first sync of 10,000 records", "first_sync_s", "full_download_s", "ms", 1000),
+    ("sync with nothing new", "noop_s", "noop_s", "ms", 1000),
+    ("100 edits pushed", "push_ms", "edits_up_s", "ms", 1),
+    ("100 edits pulled", "pull_ms", "edits_down_s", "ms", 1),
+]
+
+
+def alternate_rounds(python: Path, version: str, records: int, rounds: int) -> None:
+    """Anki's run, then ours on a new server, ``rounds`` times; each round's ratio, then their median.
+    Alternating puts both under the same drift of a shared machine (other guests, CPU frequency)."""
+    ratios: dict[str, list[float]] = {name: [] for name, *_ in _COMPARED}
+    print(f" Anki {version} and the Companion (SQLite) alternately, {rounds} rounds (ours / Anki's; below 1 is better):")
+    for number in range(1, rounds + 1):
+        anki = anki_anchor.run(python, version, runs=1)
+        with tempfile.TemporaryDirectory() as folder, contextlib.redirect_stdout(io.StringIO()):
+            url = f"sqlite:///{Path(folder) / 'companion-server.sqlite3'}"
+            with running_server(Path(folder), url) as (base_url, _server):
+                ours = single_client_figures(base_url, records, anki)
+        parts = []
+        for name, our_key, anki_key, unit, scale in _COMPARED:
+            mine = ours[our_key] * scale
+            theirs = anki.median(getattr(anki, anki_key)) * 1000
+            ratios[name].append(mine / theirs)
+            parts.append(f"{name.split(' of ')[0]} {mine:.1f} vs {theirs:.1f} {unit} (x{mine / theirs:.2f})")
+        print(f"  round {number}: " + "; ".join(parts), flush=True)
+    print("  medians of the rounds' ratios: " + "; ".join(
+        f"{name} x{statistics.median(values):.2f} (x{min(values):.2f} to x{max(values):.2f})"
+        for name, values in ratios.items()))
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks server", description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=10_000)
@@ -532,9 +564,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-concurrency", action="store_true", help="only the single-laptop figures")
     parser.add_argument("--anki-venv", help="a Python environment with PyPI 'anki' (default: $ANKI_VENV, ../notes/anki/venv)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="with more than 1: Anki and ours alternately, each round on a new server, then the "
+                             "median of each round's ratio (SQLite, single laptop; on a shared machine one round's "
+                             "figures move by a factor of two)")
     args = parser.parse_args(argv)
     print(f"Sync server (loopback, {psutil.cpu_count()} CPUs, gzip on)")
     python, found = anki_anchor.find_venv(args.anki_venv)
+    if args.rounds > 1:
+        if python is None:
+            print(f" Anki anchor: NOT MEASURED: {found}. --rounds compares with Anki; nothing to do.")
+            return 1
+        alternate_rounds(python, found, args.records, args.rounds)
+        return 0
     anki = None
     if python is None:
         print(f" Anki anchor: NOT MEASURED in this run: {found}. Figures below have no Anki ratio.")
