@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -157,12 +158,25 @@ def _link(row: dict) -> GuideLink:
                      dt.datetime.fromisoformat(_text(opened)) if opened else None)
 
 
+def _fraction(value: Any) -> float:
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("not a number")
+    return min(max(number, 0.0), 1.0)
+
+
 def _home_from(home: dict) -> HomeContent:
+    from companion.i18n import SUPPORTED_LANGUAGES
+
+    if home["language"] not in SUPPORTED_LANGUAGES:
+        raise ValueError("language")
     entry = home.get("continue_entry")
+    if entry is not None and not isinstance(entry, dict):
+        raise TypeError("continue_entry")
     return HomeContent(
         language=_text(home["language"]),
-        continue_entry=entry and ContinueEntry(_text(entry["slug"]), _text(entry["language"]), _text(entry["title"]),
-                                               min(max(float(entry["position"]), 0.0), 1.0)),
+        continue_entry=None if entry is None else ContinueEntry(
+            _text(entry["slug"]), _text(entry["language"]), _text(entry["title"]), _fraction(entry["position"])),
         due=[DueItem(_text(d["project_id"]), _text(d["project_name"]), _text(d["title"]),
                      dt.date.fromisoformat(_text(d["due_date"]))) for d in home["due"][:MAX_DUE_ITEMS]],
         sessions=[ComingSession(_text(s["id"]), _text(s["module_title"]), dt.date.fromisoformat(_text(s["start_date"])),

@@ -92,10 +92,12 @@ class RunningApp:
             QApplication.instance().exit(EXIT_CRASHED)  # a window without its data is of no use
             return
         self._data, ahead = opened
-        _connect_window(self, self._paths, self._language, ahead)
-        waiting, self._when_ready = self._when_ready, []
-        for action in waiting:
-            action()
+        try:
+            _connect_window(self, self._paths, self._language, ahead)
+        finally:
+            waiting, self._when_ready = self._when_ready, []
+            for action in waiting:
+                action()
 
     def close(self) -> None:
         from PySide6.QtCore import QThreadPool
@@ -104,6 +106,10 @@ class RunningApp:
             self._opening.join()  # closed while the data was still opening: close it properly
             if isinstance(self._opened, tuple):
                 self._data = self._opened[0]
+            elif isinstance(self._opened, BaseException):
+                import logging
+
+                logging.getLogger("companion").error("the data could not be opened", exc_info=self._opened)
         if self.sync is not None:
             self.sync.shutdown()  # a running sync stops at its next step; what it stored is kept
         self.window.close()
@@ -170,7 +176,7 @@ def start(paths: Paths, language: str | None = None, fast: bool = False) -> Runn
         running = RunningApp(window, languages)
         from PySide6.QtCore import QTimer
 
-        # After the first paint: the worker would otherwise share the interpreter with it.
+        # Once the event loop runs (normally after the first paint): the worker shares the interpreter.
         QTimer.singleShot(0, lambda: running.open_data_behind(paths, outcome, language))
         return running
     data = connect_data(paths, outcome)
@@ -220,15 +226,17 @@ def _connect_window(running: RunningApp, paths: Paths, language: str | None, ahe
 
     data, window = running.data, running.window
     ahead = ahead or _read_ahead(data, paths, language)
-    if ahead.language != current_language():  # the setting changed since Home was last shown (another laptop's sync)
-        running.languages.apply(ahead.language)
-    window.attach(data.library, ahead.pilot, ahead.home)
-    if ahead.needs_import:
-        window.import_bundled_content()
-    from companion.records import LocalReplica
-    from ui.sync_ui import install_sync
+    if ahead.language != current_language() and window.language_chosen_meanwhile is None:
+        running.languages.apply(ahead.language)  # the setting changed since Home was last shown (a sync)
+    try:
+        window.attach(data.library, ahead.pilot, ahead.home)  # raises what the user's queued request met
+    finally:
+        if ahead.needs_import:
+            window.import_bundled_content()
+        from companion.records import LocalReplica
+        from ui.sync_ui import install_sync
 
-    running.sync = install_sync(window, LocalReplica(data.library.engine, paths.blobs_dir), paths.data_dir)
+        running.sync = install_sync(window, LocalReplica(data.library.engine, paths.blobs_dir), paths.data_dir)
     # Everything built so far lives as long as the window: keep it out of the garbage collector's
     # full passes. Otherwise one full pass, triggered by a sync's many new objects on its worker
     # thread, scans the whole heap holding the GIL, and the window stalls for a third of a second.
@@ -325,6 +333,10 @@ def recover_damaged_data(error, show_dialog: bool) -> bool:
         print(damaged_data_text(error) + f"\n({error.problem})", file=sys.stderr)
         return False
     choice = DamagedDataDialog(error).choose()
+    if choice in (RESTORE, AFRESH):
+        from companion.home import forget_start_view
+
+        forget_start_view(error.database.parent)  # it showed the damaged file's Home
     if choice == RESTORE:
         recovery.restore_backup(error.database, error.backup)
     elif choice == AFRESH:

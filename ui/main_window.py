@@ -47,9 +47,6 @@ class MainWindow(QMainWindow):
     # importer connects here and does the import. Emitted with the file's absolute path.
     bundle_open_requested = Signal(str)
 
-    # The data is open and every screen can be used (right away, or a moment after a fast start).
-    attached = Signal()
-
     def __init__(self, library: Library | None, languages: LanguageManager, pilot: PilotStore | None, data_dir,
                  start_view: HomeContent | None = None) -> None:
         """Without ``library`` the window shows Home as ``start_view`` says (the last run's Home) and
@@ -63,6 +60,7 @@ class MainWindow(QMainWindow):
         self._training: TrainingStore | None = None  # made on first use: keeps start-up fast
         self._waiting_for_data: list = []  # what the user did before attach() that needs the data
         self._pending_go: tuple[Location, bool] | None = None  # where they asked to go meanwhile
+        self.language_chosen_meanwhile: str | None = None
         self.history = History()
         # One undo history for every saved edit in the window (Ctrl+Z / Ctrl+Shift+Z); its record
         # layer is given in attach().
@@ -201,16 +199,21 @@ class MainWindow(QMainWindow):
         self.changes.changed.connect(self._records_changed)
         self.home.attach(library, pilot)
         waiting, self._waiting_for_data = self._waiting_for_data, []
-        for action in waiting:
-            action()
         pending, self._pending_go = self._pending_go, None
         if pending is not None:
-            self.go(*pending)
-        elif self.history.current is None:
+            waiting.append(lambda: self.go(*pending))
+        failed = None
+        for action in waiting:  # each one, even when one fails (a full disk): then the first failure is raised
+            try:
+                action()
+            except Exception as error:  # noqa: BLE001
+                failed = failed or error
+        if self.history.current is None:
             self.go(Location("home"))
-        elif self.stack.currentWidget() is self.home:
+        elif self.stack.currentWidget() is self.home:  # also when the screen asked for is gone since
             self.home.refresh(home)
-        self.attached.emit()
+        if failed is not None:
+            raise failed
 
     def _when_attached(self, action) -> None:
         """Run ``action`` now when the data is open, else once it is."""
@@ -390,6 +393,8 @@ class MainWindow(QMainWindow):
             self._mark_language(language)
             return
         self.languages.apply(language)  # every widget receives LanguageChange
+        if self.library is None:
+            self.language_chosen_meanwhile = language  # wins over the setting the data is opened with
         self._when_attached(lambda: self.library.set_setting(LANGUAGE_SETTING, language))
         self._mark_language(language)
 
@@ -443,9 +448,12 @@ class MainWindow(QMainWindow):
     # --- navigation -------------------------------------------------------------------------
 
     def go(self, location: Location, record: bool = True) -> None:
-        if self.library is None and location.screen != "home":
-            self._pending_go = (location, record)  # the latest wins, as it would a moment later
-            return
+        if self.library is None:  # a moment after a fast start: the latest request wins
+            if location.screen != "home":
+                self._pending_go = (location, record)
+                self._sync_navigation(location.screen)
+                return
+            self._pending_go = None  # back Home before the data came: stay there
         if location.screen == "reader":
             slug, language = location.params
             if not self.reader.show_guide(slug, language):

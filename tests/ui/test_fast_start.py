@@ -96,8 +96,17 @@ def test_a_later_edit_shows_up_in_the_next_fast_start(qtbot, used_folder):
     again.close()
 
 
-@pytest.mark.parametrize("damage", ["not json", '{"version": 1, "app": "0.1.0", "home": {"language": 3}}',
-                                    "x" * 300_000, '{"version": 99}'])
+def _home(**fields) -> str:
+    home = {"language": "en", "continue_entry": None, "due": [], "sessions": [], "welcome": [], "recent": [],
+            "bookmarks": [], **fields}
+    return json.dumps({"version": 1, "app": "0.1.0", "home": home})
+
+
+@pytest.mark.parametrize("damage", [
+    "not json", _home(language=3), _home(language="xx"), "x" * 300_000, '{"version": 99}',
+    _home(continue_entry={}), _home(continue_entry=""), _home(due="abc"),
+    _home(continue_entry={"slug": "glossary", "language": "en", "title": "Glossary", "position": float("nan")}),
+])
 def test_a_damaged_or_foreign_start_view_is_not_used(qtbot, used_folder, damage):
     start_view_file(used_folder.data_dir).write_text(damage, encoding="utf-8")
     running = start(used_folder, fast=True)
@@ -142,3 +151,30 @@ def test_data_that_cannot_be_opened_behind_the_window_ends_the_app_with_a_report
     assert result.returncode == 70, result.stderr  # EXIT_CRASHED, not a window left without its data
     assert "READY" in result.stdout and "LOADED" not in result.stdout
     assert "the disk went away" in used_folder.log_file.read_text(encoding="utf-8")
+
+
+def test_a_language_chosen_while_the_data_opens_is_kept(qtbot, used_folder):
+    from companion.i18n import current_language
+    from ui.main_window import LANGUAGE_SETTING
+
+    running = start(used_folder, fast=True)
+    qtbot.addWidget(running.window)
+    assert not running.ready and current_language() == "en"
+    running.window.findChild(type(running.window.back_button), "language_fr").click()
+    qtbot.waitUntil(lambda: running.ready, timeout=30_000)
+    assert current_language() == "fr"  # not put back to the setting the data was opened with
+    assert running.data.library.setting(LANGUAGE_SETTING) == "fr"
+    assert running.window.home.welcome_list.item(0).text().startswith("Bienvenue")  # Home read again in French
+    running.languages.apply("en")
+    running.close()
+
+
+def test_going_home_before_the_data_opens_cancels_the_screen_asked_for_before(qtbot, used_folder):
+    running = start(used_folder, fast=True)
+    qtbot.addWidget(running.window)
+    window = running.window
+    window.go(Location("library"))
+    window.go(Location("home"))
+    qtbot.waitUntil(lambda: running.ready, timeout=30_000)
+    assert window.stack.currentWidget() is window.home and window.navigation.currentRow() == 0
+    running.close()

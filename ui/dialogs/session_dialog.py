@@ -21,7 +21,7 @@ class SessionDialog(FormDialog):
                  chosen_module: str | None = None, parent=None) -> None:
         super().__init__("sessionDialog", parent)
         self.setWindowTitle(_("New training session") if session is None else _("Session details"))
-        self.setMinimumWidth(500)
+        self.setMinimumWidth(580)  # the place's example reads whole in French
         # The language of the session picks the module's version in that language.
         self._modules = list(modules or [])
         chosen = next((m for m in self._modules if m.id == chosen_module), None)

@@ -206,8 +206,12 @@ class ModuleScreen(Screen):
         module = self.module
         self.title.setText(module.title)
         hours, minutes = divmod(module.duration_minutes, 60)
-        duration = _("{hours} h {minutes:02d}").format(hours=hours, minutes=minutes) if hours else \
-            _("{minutes} min").format(minutes=minutes)
+        if hours and minutes:
+            duration = _("{hours} h {minutes:02d}").format(hours=hours, minutes=minutes)
+        elif hours:
+            duration = _("{hours} h").format(hours=hours)  # "4 h", not "4 h 00"
+        else:
+            duration = _("{minutes} min").format(minutes=minutes)
         # Non-breaking spaces: "4 h 20" never splits over two lines.
         parts = [module.audience, language_name(module.language),
                  _("about {duration}").format(duration=duration).replace(" ", "\u00a0")]
