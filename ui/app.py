@@ -228,15 +228,16 @@ def _connect_window(running: RunningApp, paths: Paths, language: str | None, ahe
     ahead = ahead or _read_ahead(data, paths, language)
     if ahead.language != current_language() and window.language_chosen_meanwhile is None:
         running.languages.apply(ahead.language)  # the setting changed since Home was last shown (a sync)
+    window.attach(data.library, ahead.pilot)
     try:
-        window.attach(data.library, ahead.pilot, ahead.home)  # raises what the user's queued request met
-    finally:
         if ahead.needs_import:
             window.import_bundled_content()
         from companion.records import LocalReplica
         from ui.sync_ui import install_sync
 
         running.sync = install_sync(window, LocalReplica(data.library.engine, paths.blobs_dir), paths.data_dir)
+    finally:
+        window.show_what_was_asked(ahead.home)  # raises what a queued request met (a full disk, say)
     # Everything built so far lives as long as the window: keep it out of the garbage collector's
     # full passes. Otherwise one full pass, triggered by a sync's many new objects on its worker
     # thread, scans the whole heap holding the GIL, and the window stalls for a third of a second.

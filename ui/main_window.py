@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         self.restore_geometry()
         if library is not None:
             self.attach(library, pilot)
+            self.show_what_was_asked()
         else:
             if start_view is not None:
                 self.home.show_content(start_view)
@@ -183,9 +184,9 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.home)
             self._sync_navigation("home")
 
-    def attach(self, library: Library, pilot: PilotStore, home: HomeContent | None = None) -> None:
-        """The data is open: connect the undo history and sharing to it, show the live Home (``home``
-        when it was read already), and do what the user asked meanwhile."""
+    def attach(self, library: Library, pilot: PilotStore) -> None:
+        """The data is open: connect the undo history and sharing to it. Then (sync installed, say)
+        show_what_was_asked() does what the user asked meanwhile and shows the live Home."""
         from companion.records import records_for
         from ui.changes import RecordChanges
         from ui.sharing import Sharing
@@ -198,6 +199,10 @@ class MainWindow(QMainWindow):
         self.changes = RecordChanges(records.bus, self)
         self.changes.changed.connect(self._records_changed)
         self.home.attach(library, pilot)
+
+    def show_what_was_asked(self, home: HomeContent | None = None) -> None:
+        """After attach(): what the user asked before the data was open, then the live Home (``home``
+        when it was read already) if Home is on screen."""
         waiting, self._waiting_for_data = self._waiting_for_data, []
         pending, self._pending_go = self._pending_go, None
         if pending is not None:
@@ -215,8 +220,8 @@ class MainWindow(QMainWindow):
         if failed is not None:
             raise failed
 
-    def _when_attached(self, action) -> None:
-        """Run ``action`` now when the data is open, else once it is."""
+    def when_data_open(self, action) -> None:
+        """Run ``action`` now when the data is open, else once it is (and sync is installed)."""
         if self.library is not None:
             action()
         else:
@@ -395,7 +400,7 @@ class MainWindow(QMainWindow):
         self.languages.apply(language)  # every widget receives LanguageChange
         if self.library is None:
             self.language_chosen_meanwhile = language  # wins over the setting the data is opened with
-        self._when_attached(lambda: self.library.set_setting(LANGUAGE_SETTING, language))
+        self.when_data_open(lambda: self.library.set_setting(LANGUAGE_SETTING, language))
         self._mark_language(language)
 
     def _mark_language(self, language: str) -> None:

@@ -157,9 +157,12 @@ class MainMenus(QObject):
         return opened
 
     def _show_bundles(self) -> None:
-        sync_ui = getattr(self.window, "sync_ui", None)
-        if sync_ui is not None:
-            sync_ui.show_bundles()
+        def show() -> None:
+            sync_ui = getattr(self.window, "sync_ui", None)
+            if sync_ui is not None:
+                sync_ui.show_bundles()
+
+        self.window.when_data_open(show)  # a moment after a fast start: once the data is open
 
     def show_about(self):
         if self._about is None:

@@ -178,3 +178,17 @@ def test_going_home_before_the_data_opens_cancels_the_screen_asked_for_before(qt
     qtbot.waitUntil(lambda: running.ready, timeout=30_000)
     assert window.stack.currentWidget() is window.home and window.navigation.currentRow() == 0
     running.close()
+
+
+def test_bundle_files_asked_for_before_the_data_opens_open_once_it_is(qtbot, used_folder):
+    from PySide6.QtWidgets import QApplication
+
+    running = start(used_folder, fast=True)
+    qtbot.addWidget(running.window)
+    running.window.menus.bundles_action.trigger()
+    assert not running.ready and QApplication.activeModalWidget() is None
+    qtbot.waitUntil(lambda: running.ready, timeout=30_000)
+    dialog = QApplication.activeModalWidget()
+    assert dialog is not None and dialog.objectName() == "bundleDialog"
+    dialog.close()
+    running.close()
