@@ -70,6 +70,9 @@ class HomeContent:
     welcome: list[GuideLink] = field(default_factory=list)
     recent: list[GuideLink] = field(default_factory=list)
     bookmarks: list[GuideLink] = field(default_factory=list)
+    # Shown in a language asked for on the command line (--language), not the user's own choice:
+    # a start without --language then opens the data first rather than flip languages.
+    language_asked: bool = False
 
 
 def read_home(library: Library, pilot: PilotStore | None, language: str, today: dt.date) -> HomeContent:
@@ -185,4 +188,5 @@ def _home_from(home: dict) -> HomeContent:
         welcome=[_link(row) for row in home["welcome"][:100]],
         recent=[_link(row) for row in home["recent"][:100]],
         bookmarks=[_link(row) for row in home["bookmarks"][:500]],
+        language_asked=home.get("language_asked") is True,
     )

@@ -169,9 +169,11 @@ def start(paths: Paths, language: str | None = None, fast: bool = False) -> Runn
     languages = LanguageManager(app)
     outcome = prepare_data(paths)  # a damaged or old file is found here, before any window
     start_view = load_start_view(paths.data_dir, __version__) if fast and outcome.action == "current" else None
-    if start_view is not None and language in (None, start_view.language):
+    if start_view is not None and (language == start_view.language
+                                   or language is None and not start_view.language_asked):
         languages.apply(start_view.language)  # the language Home was last shown in
         window = MainWindow(None, languages, None, paths.data_dir, start_view=start_view)
+        window.home.language_asked = language is not None
         window.show()
         running = RunningApp(window, languages)
         from PySide6.QtCore import QTimer
@@ -183,6 +185,7 @@ def start(paths: Paths, language: str | None = None, fast: bool = False) -> Runn
     chosen = language or _language_setting(data) or LanguageManager.system_language()
     languages.apply(chosen)  # before any widget exists: they are built in this language
     window = MainWindow(None, languages, None, paths.data_dir)
+    window.home.language_asked = language is not None
     running = RunningApp(window, languages, data)
     _connect_window(running, paths, language)
     window.show()

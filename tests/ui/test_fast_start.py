@@ -26,8 +26,13 @@ ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
 
 @pytest.fixture
 def used_folder(qtbot, paths: Paths) -> Paths:
-    """A data folder a first run has used: the library imported, a guide bookmarked, Home seen."""
+    """A data folder a first run has used: the library imported, a guide bookmarked, Home seen
+    (in the user's language: English, chosen in the data)."""
     running = start(paths, "en")
+    from ui.main_window import LANGUAGE_SETTING
+
+    running.data.library.set_setting(LANGUAGE_SETTING, "en")
+    running.window.home.language_asked = False  # as if it had been chosen with the buttons
     qtbot.addWidget(running.window)
     from ui.runner import pending_operations
 
@@ -192,3 +197,17 @@ def test_bundle_files_asked_for_before_the_data_opens_open_once_it_is(qtbot, use
     assert dialog is not None and dialog.objectName() == "bundleDialog"
     dialog.close()
     running.close()
+
+
+def test_a_language_asked_on_the_command_line_is_not_taken_for_the_users_own(qtbot, used_folder):
+    from companion.i18n import current_language
+
+    running = start(used_folder, "fr", fast=True)  # as `companion --language fr`
+    qtbot.addWidget(running.window)
+    running.close()
+    assert load_start_view(used_folder.data_dir, "0.1.0").language_asked
+    again = start(used_folder, fast=True)  # no --language: the setting the user chose (English)
+    qtbot.addWidget(again.window)
+    assert again.ready and current_language() == "en"  # opened first, not French then English
+    again.close()
+    assert not load_start_view(used_folder.data_dir, "0.1.0").language_asked

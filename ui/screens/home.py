@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,6 +90,7 @@ class HomeScreen(Screen):
         self.library = library  # None until the data is open: Home shows what the last run left
         self.pilot = pilot
         self.start_view_dir = start_view_dir  # where Home leaves its content for the next start
+        self.language_asked = False  # the language came from --language (see companion/home.py)
         self._continue_target: tuple[str, str] | None = None
 
         self.heading = QLabel()
@@ -249,7 +251,7 @@ class HomeScreen(Screen):
             content = read_home(self.library, self.pilot, current_language(), dt.date.today())
         self.show_content(content)
         if self.start_view_dir is not None:
-            save_start_view(self.start_view_dir, content, __version__)
+            save_start_view(self.start_view_dir, replace(content, language_asked=self.language_asked), __version__)
 
     def show_content(self, content: HomeContent) -> None:
         """Draw Home from ``content``; every text in it is escaped (it comes from users and servers)."""
