@@ -113,9 +113,9 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _timed_lines(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], float, float]:
+def _timed_lines(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], float]:
     """Run ``command``: seconds from its start to each word it prints first on a line (READY,
-    LOADED), seconds to its end, and the CPU seconds it used."""
+    LOADED), and the CPU seconds it used."""
     cpu, started = _children_cpu(), time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     arrived = {}
@@ -125,7 +125,7 @@ def _timed_lines(command: list[str], env: dict[str, str]) -> tuple[dict[str, flo
     error = process.stderr.read()
     if process.wait() != 0 or "READY" not in arrived:
         raise RuntimeError(f"{command[-1][:60]} did not start: {error[-2000:]}")
-    return arrived, time.perf_counter() - started, _children_cpu() - cpu
+    return arrived, _children_cpu() - cpu
 
 
 def cold_start(paths: Paths, runs: int = 5) -> dict[str, list[float]]:
@@ -143,10 +143,10 @@ def cold_start(paths: Paths, runs: int = 5) -> dict[str, list[float]]:
     _timed_lines(app, env)
     times: dict[str, list[float]] = {key: [] for key in ("app", "loaded", "app_cpu", "bare", "bare_cpu")}
     for _ in range(runs):
-        arrived, _ended, cpu = _timed_lines([sys.executable, "-c", baseline], env)
+        arrived, cpu = _timed_lines([sys.executable, "-c", baseline], env)
         times["bare"].append(arrived["READY"])
         times["bare_cpu"].append(cpu)
-        arrived, _ended, cpu = _timed_lines(app, env)
+        arrived, cpu = _timed_lines(app, env)
         times["app"].append(arrived["READY"])
         times["loaded"].append(arrived["LOADED"])
         times["app_cpu"].append(cpu)

@@ -114,8 +114,6 @@ def save_start_view(data_dir: Path, content: HomeContent, app_version: str) -> N
     target = start_view_file(data_dir)
     temporary = target.with_name(target.name + ".tmp")
     try:
-        if target.exists() and target.read_text(encoding="utf-8") == body:
-            return
         temporary.write_text(body, encoding="utf-8")
         os.replace(temporary, target)
     except OSError:

@@ -22,14 +22,14 @@ class RunningApp:
         self.languages = languages
         self.sync = None  # ui/sync_ui.py's SyncUI, once the data is open
         self._data = data
-        self._opening = None  # the worker thread opening the data
-        self._opened = None  # what it opened (or the error it met), for the UI thread
+        self._opening = False  # the data is being opened on a pool thread
+        self._opened = None  # what it opened (data, read ahead), for the UI thread
         self._when_ready: list = []
 
     @property
     def data(self):
-        if self._data is None and self._opening is not None:
-            self._finish_opening()
+        if self._data is None and self._opening:
+            self._wait_for_data()
         return self._data
 
     @property
@@ -44,54 +44,46 @@ class RunningApp:
             self._when_ready.append(action)
 
     def open_data_behind(self, paths: Paths, outcome, language: str | None) -> None:
-        """Open the data on a worker thread (the window shows meanwhile), then finish on this one."""
-        import threading
+        """Open the data on a pool thread (the window shows meanwhile), then finish on this one."""
+        from ui.runner import run_in_background
 
-        from PySide6.QtCore import QObject, Signal
-
-        class Opened(QObject):
-            done = Signal()
-
-        self._relay = Opened()  # lives on the UI thread: the worker's signal is queued to it
-        self._relay.done.connect(self._finish_opening)
         self._paths, self._language = paths, language
 
-        def open_data() -> None:
+        def open_data(_progress) -> None:
+            from companion.session import connect_data
+
+            data = connect_data(paths, outcome)
             try:
-                from companion.session import connect_data
+                _import_the_rest_of_the_window()
+                # What the window reads first, read here: the UI thread then only draws it.
+                self._opened = data, _read_ahead(data, paths, language)
+            except BaseException:
+                data.close()
+                raise
 
-                data = connect_data(paths, outcome)
-                try:
-                    _import_the_rest_of_the_window()
-                    # What the window reads first, read here: the UI thread then only draws it.
-                    self._opened = data, _read_ahead(data, paths, language)
-                except BaseException:
-                    self._opened = data, None
-                    raise
-            except BaseException as error:  # noqa: BLE001 - shown by the crash hook on the UI thread
-                if isinstance(self._opened, tuple):
-                    self._opened[0].close()
-                self._opened = error
-            self._relay.done.emit()
+        self._opening = True
+        run_in_background(open_data, on_success=lambda _none: self._finish_opening(), on_failure=self._not_opened)
 
-        self._opening = threading.Thread(target=open_data, name="companion-open-data", daemon=True)
-        self._opening.start()
+    def _wait_for_data(self) -> None:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone()  # the opening (a test asked for the data at once)
+        self._finish_opening()
+
+    def _not_opened(self, error: BaseException) -> None:
+        """The file was checked before opening: a disk gone, memory short... A window without its
+        data is of no use: the crash dialog (its report logged), then the app ends."""
+        from PySide6.QtWidgets import QApplication
+
+        from ui.crash_dialog import EXIT_CRASHED
+
+        sys.excepthook(type(error), error, error.__traceback__)
+        QApplication.instance().exit(EXIT_CRASHED)
 
     def _finish_opening(self) -> None:
-        if self._data is not None or self._opening is None:
-            return  # done already (a test asked for the data before the signal arrived)
-        self._opening.join()
-        opened, self._opened = self._opened, None
-        if isinstance(opened, BaseException):  # the file was checked before: a disk gone, memory short...
-            self._opening = None
-            from PySide6.QtWidgets import QApplication
-
-            from ui.crash_dialog import EXIT_CRASHED
-
-            sys.excepthook(type(opened), opened, opened.__traceback__)  # the crash dialog, its report logged
-            QApplication.instance().exit(EXIT_CRASHED)  # a window without its data is of no use
-            return
-        self._data, ahead = opened
+        if self._data is not None or self._opened is None:
+            return  # done already, or the opening failed (see _not_opened)
+        self._data, ahead = self._opened
         try:
             _connect_window(self, self._paths, self._language, ahead)
         finally:
@@ -102,18 +94,12 @@ class RunningApp:
     def close(self) -> None:
         from PySide6.QtCore import QThreadPool
 
-        if self._opening is not None and self._data is None:
-            self._opening.join()  # closed while the data was still opening: close it properly
-            if isinstance(self._opened, tuple):
-                self._data = self._opened[0]
-            elif isinstance(self._opened, BaseException):
-                import logging
-
-                logging.getLogger("companion").error("the data could not be opened", exc_info=self._opened)
         if self.sync is not None:
             self.sync.shutdown()  # a running sync stops at its next step; what it stored is kept
         self.window.close()
-        QThreadPool.globalInstance().waitForDone()  # let a running import finish its transaction
+        QThreadPool.globalInstance().waitForDone()  # let a running import, or the data's opening, finish
+        if self._data is None and self._opened is not None:
+            self._data = self._opened[0]  # closed while the data was opening: close it properly
         self.languages.uninstall()
         if self._data is not None:
             self._data.close()
@@ -152,7 +138,7 @@ def start(paths: Paths, language: str | None = None, fast: bool = False) -> Runn
 
     With ``fast`` (the app itself), when the database needs no upgrade and the last run left Home's
     content (companion/home.py), the window shows that Home at once while the data layer (SQLAlchemy
-    and the models, half the start-up time) loads on a worker thread; the window takes the live data
+    and the models, half the start-up time) loads on a pool thread; the window takes the live data
     a moment later, and what the user asked meanwhile is done then. Otherwise all is opened first."""
     from companion import __version__
     from companion.home import load_start_view
@@ -182,8 +168,7 @@ def start(paths: Paths, language: str | None = None, fast: bool = False) -> Runn
         QTimer.singleShot(0, lambda: running.open_data_behind(paths, outcome, language))
         return running
     data = connect_data(paths, outcome)
-    chosen = language or _language_setting(data) or LanguageManager.system_language()
-    languages.apply(chosen)  # before any widget exists: they are built in this language
+    languages.apply(_chosen_language(data, language))  # before any widget exists: they are built in it
     window = MainWindow(None, languages, None, paths.data_dir)
     window.home.language_asked = language is not None
     running = RunningApp(window, languages, data)
@@ -192,10 +177,12 @@ def start(paths: Paths, language: str | None = None, fast: bool = False) -> Runn
     return running
 
 
-def _language_setting(data) -> str | None:
+def _chosen_language(data, language: str | None) -> str:
+    """--language, else the user's choice kept in the data, else the system's."""
     from ui.main_window import LANGUAGE_SETTING
+    from ui.translation import LanguageManager
 
-    return data.library.setting(LANGUAGE_SETTING)
+    return language or data.library.setting(LANGUAGE_SETTING) or LanguageManager.system_language()
 
 
 @dataclass
@@ -214,9 +201,8 @@ def _read_ahead(data, paths: Paths, language: str | None) -> _ReadAhead:
     from companion.i18n import current_language
     from companion.pilot.store import PilotStore
     from companion.session import bundled_content_needs_import
-    from ui.translation import LanguageManager
 
-    chosen = language or _language_setting(data) or LanguageManager.system_language()
+    chosen = _chosen_language(data, language)
     pilot = PilotStore(data.library.engine, None, paths.blobs_dir)  # templates are read on first use
     shown = current_language()
     home = read_home(data.library, pilot, shown, dt.date.today()) if chosen == shown else None

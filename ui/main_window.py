@@ -53,9 +53,9 @@ class MainWindow(QMainWindow):
         waits for attach(): what the user asks meanwhile (a guide, a screen, a search) is done then."""
         super().__init__()
         self.setObjectName("mainWindow")
-        self.library = library
+        self.library: Library | None = None  # given in attach()
         self.languages = languages
-        self.pilot = pilot
+        self.pilot: PilotStore | None = None
         self._data_dir = data_dir
         self._training: TrainingStore | None = None  # made on first use: keeps start-up fast
         self._waiting_for_data: list = []  # what the user did before attach() that needs the data
@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         self.top_bar = top_bar  # others add to it (the sync status: ui/sync_ui.py)
 
         # Screens: Home now; the others on first visit (keeps start-up fast).
-        self.home = HomeScreen(library, pilot, start_view_dir=data_dir)
+        self.home = HomeScreen(start_view_dir=data_dir)
         self._library_screen: LibraryScreen | None = None
         self._reader: ReaderScreen | None = None
         self._search_screen: SearchScreen | None = None
@@ -174,15 +174,12 @@ class MainWindow(QMainWindow):
         self._mark_language(current_language())
         self.retranslate()
         self.restore_geometry()
+        if start_view is not None:
+            self.home.show_content(start_view)
+        self.go(Location("home"))  # Home reads the data once it is attached
         if library is not None:
             self.attach(library, pilot)
             self.show_what_was_asked()
-        else:
-            if start_view is not None:
-                self.home.show_content(start_view)
-            self.history.push(Location("home"))
-            self.stack.setCurrentWidget(self.home)
-            self._sync_navigation("home")
 
     def attach(self, library: Library, pilot: PilotStore) -> None:
         """The data is open: connect the undo history and sharing to it. Then (sync installed, say)
@@ -213,9 +210,7 @@ class MainWindow(QMainWindow):
                 action()
             except Exception as error:  # noqa: BLE001
                 failed = failed or error
-        if self.history.current is None:
-            self.go(Location("home"))
-        elif self.stack.currentWidget() is self.home:  # also when the screen asked for is gone since
+        if self.stack.currentWidget() is self.home:  # also when the screen asked for is gone since
             self.home.refresh(home)
         if failed is not None:
             raise failed

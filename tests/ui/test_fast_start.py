@@ -135,7 +135,7 @@ def test_closing_while_the_data_opens_closes_it_cleanly(qtbot, used_folder):
 
     running = start(used_folder, fast=True)
     qtbot.addWidget(running.window)
-    qtbot.waitUntil(lambda: running._opening is not None, timeout=30_000)  # the worker is opening it
+    qtbot.waitUntil(lambda: running._opening, timeout=30_000)  # the pool thread is opening it
     running.close()
     assert not needs_check(used_folder.database)  # marked as closed cleanly: the next start skips the check
 

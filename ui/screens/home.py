@@ -83,14 +83,14 @@ class HomeScreen(Screen):
     library_requested = Signal()
     topics_requested = Signal()
 
-    def __init__(self, library: Library | None, pilot: PilotStore | None = None, parent=None,
-                 start_view_dir: Path | None = None) -> None:
+    def __init__(self, start_view_dir: Path | None = None, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("homeScreen")
-        self.library = library  # None until the data is open: Home shows what the last run left
-        self.pilot = pilot
+        self.library: Library | None = None  # until attach(): Home shows what the last run left
+        self.pilot: PilotStore | None = None
         self.start_view_dir = start_view_dir  # where Home leaves its content for the next start
         self.language_asked = False  # the language came from --language (see companion/home.py)
+        self._kept: HomeContent | None = None  # what the start view file holds, as this window wrote it
         self._continue_target: tuple[str, str] | None = None
 
         self.heading = QLabel()
@@ -250,8 +250,10 @@ class HomeScreen(Screen):
         if content is None or content.language != current_language():
             content = read_home(self.library, self.pilot, current_language(), dt.date.today())
         self.show_content(content)
-        if self.start_view_dir is not None:
-            save_start_view(self.start_view_dir, replace(content, language_asked=self.language_asked), __version__)
+        kept = replace(content, language_asked=self.language_asked)
+        if self.start_view_dir is not None and kept != self._kept:  # written when Home changed, not at each visit
+            save_start_view(self.start_view_dir, kept, __version__)
+            self._kept = kept
 
     def show_content(self, content: HomeContent) -> None:
         """Draw Home from ``content``; every text in it is escaped (it comes from users and servers)."""
