@@ -18,3 +18,23 @@ guard.install()
 @pytest.fixture
 def paths(tmp_path) -> Paths:
     return Paths(tmp_path / "data").ensure()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """No pool thread may still run Python when the interpreter ends: Qt's global pool waits for it
+    while finalisation holds the interpreter lock, and the run would never end."""
+    import sys
+
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(60_000)
+
+
+def pytest_unconfigure(config):
+    """If the process is still alive five minutes after the tests ended, print every thread's stack
+    and end it: CI then shows what held it instead of running out its time."""
+    import faulthandler
+    import sys
+
+    faulthandler.dump_traceback_later(300, exit=True, file=sys.__stderr__)

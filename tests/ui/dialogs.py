@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 _waiting: list[QTimer] = []
 
@@ -23,7 +23,16 @@ def when_dialog_opens(action: Callable[[], None], give_up_after_ms: int = 30_000
         if dialog is not None and dialog.isVisible():
             timer.stop()
             _waiting.remove(timer)
-            action()
+            try:
+                action()
+            except BaseException:
+                # A failed answer must fail the test, not leave the dialog's exec() waiting forever.
+                # done(), not reject(): a dialog may ask "Stop?" in its own reject.
+                if isinstance(dialog, QDialog) and dialog.isVisible():
+                    dialog.done(QDialog.DialogCode.Rejected.value)
+                elif dialog.isVisible():
+                    dialog.close()
+                raise
         elif waited[0] > give_up_after_ms:
             timer.stop()
             _waiting.remove(timer)

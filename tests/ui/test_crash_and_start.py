@@ -7,11 +7,11 @@ import subprocess
 import sys
 import textwrap
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from companion import __version__
 from ui.crash_dialog import CrashDialog, install_crash_hook
+from tests.ui.dialogs import when_dialog_opens
 
 
 def test_a_crash_writes_the_log_and_offers_a_report_to_copy(qtbot, paths):
@@ -28,7 +28,7 @@ def test_a_crash_writes_the_log_and_offers_a_report_to_copy(qtbot, paths):
         seen["clipboard"] = QApplication.clipboard().text()
         dialog.reject()
 
-    QTimer.singleShot(100, inspect_dialog)
+    when_dialog_opens(inspect_dialog)
     try:
         raise ValueError("a deliberate failure for the test")
     except ValueError:

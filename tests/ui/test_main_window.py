@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, QUrl, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from companion.content.importer import import_guides
 from tests.companion.helpers import guide
 from ui.navigation import Location
+from tests.ui.dialogs import when_dialog_opens
 
 
 def select_category(window, key: str) -> None:
@@ -80,10 +81,10 @@ def test_external_links_are_shown_before_the_browser_opens_them(launch, qtbot):
         box.button(button).click()
 
     try:
-        QTimer.singleShot(50, lambda: answer(QMessageBox.StandardButton.Cancel))
+        when_dialog_opens(lambda: answer(QMessageBox.StandardButton.Cancel))
         window.reader.follow_link(QUrl("https://openimis.org/"))
         assert seen == ["https://openimis.org/"] and catcher.opened == []
-        QTimer.singleShot(50, lambda: answer(QMessageBox.StandardButton.Open))
+        when_dialog_opens(lambda: answer(QMessageBox.StandardButton.Open))
         window.reader.follow_link(QUrl("https://openimis.org/"))
         assert catcher.opened == ["https://openimis.org/"]
     finally:

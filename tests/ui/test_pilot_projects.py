@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from companion.i18n import _, format_percent, ngettext
 from ui.dialogs.project_dialog import ProjectDialog
 from ui.navigation import Location
+from tests.ui.dialogs import when_dialog_opens
 
 
 def fill_new_project_dialog(name: str, currency: str = "XAF", empty_first: bool = False):
@@ -27,7 +28,7 @@ def fill_new_project_dialog(name: str, currency: str = "XAF", empty_first: bool 
         dialog.start.setDate(QDate(2027, 3, 1))
         dialog.team.setPlainText("Amina\nJoseph")
         dialog.accept()
-    QTimer.singleShot(50, fill)
+    when_dialog_opens(fill)
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -75,7 +76,7 @@ def test_duplicate_archive_delete_and_undo(launch, qtbot):
     # Delete asks first; undo restores it until the app closes.
     copy_row = [p.name for p in window.pilot.projects()].index("Pilot North (copy)")
     screen.list.setCurrentRow(copy_row)
-    QTimer.singleShot(50, lambda: QApplication.activeModalWidget().button(QMessageBox.StandardButton.Yes).click())
+    when_dialog_opens(lambda: QApplication.activeModalWidget().button(QMessageBox.StandardButton.Yes).click())
     screen.delete_button.click()
     assert [p.name for p in window.pilot.projects()] == ["Pilot North"]
     window.activateWindow()  # back from the confirmation box
@@ -85,7 +86,7 @@ def test_duplicate_archive_delete_and_undo(launch, qtbot):
     # Deleted again and the app closes: gone for good.
     screen.refresh()
     screen.list.setCurrentRow([p.name for p in window.pilot.projects()].index("Pilot North (copy)"))
-    QTimer.singleShot(50, lambda: QApplication.activeModalWidget().button(QMessageBox.StandardButton.Yes).click())
+    when_dialog_opens(lambda: QApplication.activeModalWidget().button(QMessageBox.StandardButton.Yes).click())
     screen.delete_button.click()
     window = launch().window
     assert [p.name for p in window.pilot.projects(include_archived=True)] == ["Pilot North"]
@@ -101,7 +102,7 @@ def test_edit_details_is_saved_at_once_and_undoable(launch, qtbot):
         dialog.name.setText("Pilot East (phase 2)")
         dialog.accept()
 
-    QTimer.singleShot(50, rename)
+    when_dialog_opens(rename)
     window.project_screen.edit_button.click()
     assert window.project_screen.title.text() == "Pilot East (phase 2)"
     assert window.pilot.project(project_id).name == "Pilot East (phase 2)"
