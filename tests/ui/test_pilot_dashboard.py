@@ -9,6 +9,7 @@ import html
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtCharts import QBarCategoryAxis
 from PySide6.QtWidgets import QApplication, QRadioButton
 
 from companion.i18n import _, format_date
@@ -205,3 +206,35 @@ def test_every_focus_stop_of_every_pilot_tab_is_named(launch, qtbot, language):
         assert unnamed == [], type(page).__name__
         trapping = [w.objectName() for w in stops if isinstance(w, QAbstractItemView) and w.tabKeyNavigation()]
         assert trapping == [], type(page).__name__
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_readiness_chart_names_every_dimension_whole_at_1024(launch, qtbot, language):
+    """Long names ("Outils numériques existants") go on two lines rather than being cut with "…"."""
+    window = launch(language, size=(1024, 768)).window
+    project_id, _checklist_id, _late = project_with_a_late_item(window, language)
+    window.open_project(project_id)
+    screen = window.project_screen
+    dashboard = screen.page(DashboardTab)
+    screen.tabs.setCurrentWidget(dashboard)
+    qtbot.waitUntil(lambda: dashboard.chart.isVisible())
+    [axis] = [a for a in dashboard.chart.chart().axes() if isinstance(a, QBarCategoryAxis)]
+    shown = [html.unescape(label.replace("<br>", " ")) for label in axis.categories()]
+    template = window.pilot.templates.feasibility["readiness"]
+    for dimension in template.dimensions:
+        name = dimension.title.get(language)
+        assert any(label.startswith(name + " · ") for label in shown), (name, shown)
+    assert not any("…" in label for label in shown)
+    if language == "fr":  # the long French names do take two lines, and the chart grows for them
+        assert any("<br>" in label for label in axis.categories())
+        assert dashboard.chart.height() >= dashboard.chart.minimumHeight() > 320
+
+
+def test_a_dimension_name_is_drawn_as_text_never_as_markup(qapp):
+    """QtCharts draws axis labels as rich text: a template's dimension name is escaped."""
+    from ui.widgets.readiness_chart import fitted_label
+
+    font = QApplication.font()
+    for width in (None, 300, 2000):
+        label = fitted_label('<img src="file:///etc/passwd"> Governance', 3.0, font, width)
+        assert "<img" not in label and "&lt;img" in label

@@ -10,6 +10,7 @@ PDF report, on a light print palette.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries, QLineSeries,
                               QValueAxis)
@@ -54,26 +55,45 @@ def dimension_label(name: str, score: float | None) -> str:
 
 
 def fitted_label(name: str, score: float | None, font: QFont, width: int | None) -> str:
-    """The dimension's label, its name shortened to fit about a third of ``width`` (all of it without)."""
+    """The dimension's label as the chart draws it (QtCharts labels are rich text, so the name is
+    escaped: a template's text is never markup). Without ``width``, whole on one line; with it, a
+    name longer than about a third of ``width`` goes on two lines, and only what is still too long
+    for two lines is shortened with "…". The score stays whole."""
     if not width:
-        return dimension_label(name, score)
+        return escape(dimension_label(name, score), quote=False)
     # On screen an unscored dimension shows a dash (the caption above the chart says how many
     # are not scored yet), so its name keeps the room "not scored" would take.
-    label = f"{name} · —" if score is None else dimension_label(name, score)
+    suffix = " · —" if score is None else dimension_label(name, score)[len(name):]
     metrics = QFontMetrics(font)
     budget = int(width * 0.36)
-    if metrics.horizontalAdvance(label) <= budget:
-        return label
-    suffix = label[len(name):]
-    return metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(budget - metrics.horizontalAdvance(suffix), 40)) \
-        + suffix
+    if metrics.horizontalAdvance(name + suffix) <= budget:
+        return escape(name + suffix, quote=False)
+    words = name.split()
+    first = ""
+    for count in range(len(words) - 1, 0, -1):  # the most words that fit on the first line
+        if metrics.horizontalAdvance(" ".join(words[:count])) <= budget:
+            first = " ".join(words[:count])
+            rest = " ".join(words[count:])
+            break
+    if not first:  # one long word: one line, shortened
+        rest = name
+    room = max(budget - metrics.horizontalAdvance(suffix), 40)
+    rest = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, room)
+    lines = ([first] if first else []) + [rest + suffix]
+    return "<br>".join(escape(line, quote=False) for line in lines)
+
+
+def label_lines(chart: QChart) -> int:
+    """The most lines any dimension's label takes in ``chart`` (1 or 2)."""
+    categories = [c for axis in chart.axes() if isinstance(axis, QBarCategoryAxis) for c in axis.categories()]
+    return 2 if any("<br>" in category for category in categories) else 1
 
 
 def build_chart(readiness: Readiness, template: FeasibilityTemplate, language: str, colours: ChartColours,
                 font: QFont | None = None, width: int | None = None) -> QChart:
     """A chart of the score (0-5) of each dimension, the first dimension at the top. With ``width``
-    (the chart's width on screen), names longer than about a third of it are shortened with
-    "…", so the bars keep their room; the score stays whole."""
+    (the chart's width on screen), names longer than about a third of it take two lines (see
+    ``fitted_label``), so the bars keep their room; the score stays whole."""
     chart = QChart()
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setBackgroundBrush(QBrush(colours.background))
@@ -152,7 +172,9 @@ class ReadinessChart(QChartView):
         self.setObjectName("readinessChart")
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumHeight(260)
+        self._height_range = (260, 16777215)
+        self._labels_height = 0  # the height ten two-line names need, when they are on two lines
+        self._apply_height()
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._shown: tuple[Readiness, FeasibilityTemplate, str] | None = None
         self.setChart(QChart())
@@ -171,12 +193,33 @@ class ReadinessChart(QChartView):
                                          score.score))
         self.setToolTip("\n".join(names))
 
+    # The screen sets the height range; two-line names may need more (see _draw).
+    def setMinimumHeight(self, height: int) -> None:
+        self._height_range = (height, self._height_range[1])
+        self._apply_height()
+
+    def setMaximumHeight(self, height: int) -> None:
+        self._height_range = (self._height_range[0], height)
+        self._apply_height()
+
+    def _apply_height(self) -> None:
+        low, high = self._height_range
+        super().setMinimumHeight(max(low, self._labels_height))
+        super().setMaximumHeight(max(high, self._labels_height))
+
     def _draw(self) -> None:
         readiness, template, language = self._shown
         old = self.chart()
         self._drawn_width = self.width()
-        self.setChart(build_chart(readiness, template, language, ChartColours.from_palette(self.palette()),
-                                  self.font(), self.width()))
+        chart = build_chart(readiness, template, language, ChartColours.from_palette(self.palette()),
+                            self.font(), self.width())
+        self.setChart(chart)
+        # Two-line names need taller rows (every row gets the same height): about 2.3 lines each,
+        # plus the axis and the legend. One-line names keep the height range the screen gave.
+        two_lines = label_lines(chart) == 2
+        self._labels_height = int(len(readiness.dimensions) * 2.3 * self.fontMetrics().lineSpacing()) + 90 \
+            if two_lines else 0
+        self._apply_height()
         self.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Base))
         if old is not None:
             old.deleteLater()
