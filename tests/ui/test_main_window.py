@@ -58,6 +58,30 @@ def test_guide_links_open_inside_the_app(launch):
     assert window.history.can_go_back()
 
 
+def test_a_long_reading_session_keeps_only_the_last_guides_in_memory(launch, qtbot):
+    """Every guide read used to stay in memory until the app closed; now the last three are kept
+    (going back to one shows it without parsing it again) and the others are freed."""
+    from PySide6.QtGui import QTextDocument
+
+    from ui.widgets.guide_browser import KEPT_DOCUMENTS
+
+    window = launch("en").window
+    slugs = [g.slug for g in window.library.guides(None, "en", language_filter="en")][:12]
+    assert len(slugs) == 12
+    browser = window.reader.browser
+    for slug in slugs:
+        window.open_guide(slug, "en")
+        qtbot.waitUntil(lambda: not browser.loading)
+    qtbot.waitUntil(lambda: len(browser.findChildren(QTextDocument)) <= KEPT_DOCUMENTS + 1)
+    # Back to the guide before: the same document, kept, shows the same text.
+    kept = browser.document()
+    window.go_back()
+    qtbot.waitUntil(lambda: window.reader.view.slug == slugs[-2])
+    assert browser.document() is not kept and window.reader.view.title in browser.toPlainText()
+    window.go_forward()
+    assert browser.document() is kept
+
+
 class _UrlCatcher(QObject):
     def __init__(self):
         super().__init__()

@@ -14,9 +14,13 @@ importer's checks) is shown as plain text, which Qt lays out a screenful at a ti
 
 from __future__ import annotations
 
+import hashlib
 import html as html_module
 import re
+from collections import OrderedDict
 from functools import lru_cache
+
+import shiboken6
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QImageReader, QPalette, QTextBlockFormat, QTextCursor, QTextDocument
@@ -31,6 +35,7 @@ from ui.widgets.guide_accessible import announce_new_document, make_accessible
 KEEP_PLACE_MS = 2000  # after a new text size or theme, the view follows the re-laid-out guide this long
 BACKGROUND_HTML_CHARS = 60_000  # about a 6,000-word guide: parsed in ~20 ms, so no need for a thread
 DOCUMENT_MARGIN = 16
+KEPT_DOCUMENTS = 3  # the guides shown last stay parsed: going back to one skips the HTML parsing
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|tr|dt|dd|pre|blockquote|div|table|caption)>|<br\s*/?>", re.IGNORECASE)
 _CELL_END = re.compile(r"</t[dh]>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
@@ -142,6 +147,7 @@ class GuideBrowser(QTextBrowser):
         self.loading = False
         self._generation = 0
         self._has_images = False
+        self._kept: OrderedDict[tuple[bytes, str], GuideDocument] = OrderedDict()  # (HTML digest, style)
         make_accessible(self)  # headings, paragraphs, links and pictures for screen readers
         self._install(GuideDocument())
 
@@ -157,9 +163,11 @@ class GuideBrowser(QTextBrowser):
         generation = self._generation
         self._has_images = "<img" in fragment
         style = document_style(self.palette(), self.base_point_size)
-        if len(fragment) <= BACKGROUND_HTML_CHARS:
+        key = (hashlib.blake2b(fragment.encode("utf-8", "surrogatepass"), digest_size=16).digest(), style)
+        kept = self._kept.get(key)
+        if kept is not None or len(fragment) <= BACKGROUND_HTML_CHARS:
             self.loading = False
-            self._install(build_document(fragment, style))
+            self._install(kept if kept is not None else build_document(fragment, style), key)
             self.document_ready.emit()
             return
         self.loading = True
@@ -174,7 +182,7 @@ class GuideBrowser(QTextBrowser):
             document.moveToThread(main_thread)  # it was made on this pool thread; the view lives there
             return document
 
-        run_in_background(build, on_success=lambda document: self._arrived(generation, document),
+        run_in_background(build, on_success=lambda document: self._arrived(generation, document, key),
                           on_failure=lambda error: self._failed(generation, error))
 
     # --- text size and theme (View menu): the guide is laid out again, at the same place ---------------
@@ -226,12 +234,12 @@ class GuideBrowser(QTextBrowser):
         document = self.document()
         return document.too_large if isinstance(document, GuideDocument) else None
 
-    def _arrived(self, generation: int, document: GuideDocument) -> None:
+    def _arrived(self, generation: int, document: GuideDocument, key: tuple[bytes, str]) -> None:
         if generation != self._generation:
             document.deleteLater()  # another guide was opened meanwhile
             return
         self.loading = False
-        self._install(document)
+        self._install(document, key)
         self.document_ready.emit()
 
     def _failed(self, generation: int, error: BaseException) -> None:
@@ -244,13 +252,27 @@ class GuideBrowser(QTextBrowser):
         self._install(document)
         self.document_ready.emit()
 
-    def _install(self, document: GuideDocument) -> None:
-        document.setParent(self)  # the view owns it: setDocument() deletes the one it replaces
+    def _install(self, document: GuideDocument, key: tuple[bytes, str] | None = None) -> None:
+        """Show ``document``; with ``key``, keep it for a later visit (the last KEPT_DOCUMENTS are)."""
+        previous = self.document()
+        document.setParent(self)
         # Pictures are sized before the view lays the text out: sizing them after would make Qt lay
         # out the whole text at once, where it otherwise lays out a screenful and the rest in steps.
         self._fit_images(document)
         self.setDocument(document)
         announce_new_document(self)
+        if key is not None:
+            self._kept[key] = document
+            self._kept.move_to_end(key)
+            while len(self._kept) > KEPT_DOCUMENTS:
+                _key, oldest = self._kept.popitem(last=False)
+                if oldest is not document:
+                    oldest.deleteLater()
+        # setDocument() deletes only the view's own first document: the ones given to it stay
+        # children of the view until deleted here (each guide read would otherwise stay in memory).
+        if previous is not document and shiboken6.isValid(previous) and previous.parent() is self \
+                and previous not in self._kept.values():
+            previous.deleteLater()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
