@@ -109,7 +109,9 @@ def _import_the_rest_of_the_window() -> None:
     """What the window needs once the data is open, imported on the worker thread that opened it."""
     import companion.pilot.store  # noqa: F401
     import companion.records  # noqa: F401
+    import companion.storage.training_models  # noqa: F401 - else the first guide opened waits 30 ms for it
     import ui.changes  # noqa: F401
+    import ui.screens.reader  # noqa: F401 - the first guide opened would wait 40 ms to import it
     import ui.sharing  # noqa: F401
     import ui.sync_ui  # noqa: F401
 

@@ -377,6 +377,12 @@ class MainWindow(QMainWindow):
     def _add_screen(self, key: str, screen) -> None:
         self.screens[key] = screen
         self.stack.addWidget(screen)
+        if self.stack.isVisible():
+            # A screen built on first visit gets its size now, not when shown: what it lays out
+            # first (a long guide, its pictures fitted to the width) is not laid out twice.
+            screen.setGeometry(self.stack.contentsRect())
+            if screen.layout() is not None:
+                screen.layout().activate()
 
     def _tool_button(self, name: str, icon_name: str, slot) -> QToolButton:
         button = QToolButton()

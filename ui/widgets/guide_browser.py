@@ -22,9 +22,9 @@ from functools import lru_cache
 
 import shiboken6
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QImageReader, QPalette, QTextBlockFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QTextBrowser
+from PySide6.QtWidgets import QStyle, QTextBrowser
 
 from companion.config import bundled_image
 from companion.content.limits import html_problem
@@ -33,7 +33,7 @@ from ui.runner import run_in_background
 from ui.widgets.guide_accessible import announce_new_document, make_accessible
 
 KEEP_PLACE_MS = 2000  # after a new text size or theme, the view follows the re-laid-out guide this long
-BACKGROUND_HTML_CHARS = 60_000  # about a 6,000-word guide: parsed in ~20 ms, so no need for a thread
+BACKGROUND_HTML_CHARS = 120_000  # about 12,000 words: parsed in ~15 ms; longer ones on a pool thread
 DOCUMENT_MARGIN = 16
 KEPT_DOCUMENTS = 3  # the guides shown last stay parsed: going back to one skips the HTML parsing
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|tr|dt|dd|pre|blockquote|div|table|caption)>|<br\s*/?>", re.IGNORECASE)
@@ -49,6 +49,19 @@ def _bundled_image(name: str) -> QImage | None:
         return None
     image = QImage(str(path))
     return None if image.isNull() else image
+
+
+@lru_cache(maxsize=64)
+def _image_size(name: str) -> QSize | None:
+    """A bundled picture's own size, read from its header (an SVG is not drawn to learn it)."""
+    path = bundled_image(name)
+    if path is None:
+        return None
+    size = QImageReader(str(path)).size()
+    if size.isValid() and not size.isEmpty():
+        return size
+    image = _bundled_image(name)  # a format that does not say its size before it is read
+    return None if image is None else image.size()
 
 
 @lru_cache(maxsize=16)
@@ -284,10 +297,13 @@ class GuideBrowser(QTextBrowser):
         if not self._has_images or self.loading:
             return
         document = document or self.document()
-        available = self.viewport().width() - 2 * document.documentMargin() - 8
+        available = self._text_width() - 2 * document.documentMargin() - 8
         if available < 80:
             return
         cursor = QTextCursor(document)
+        # In an edit block the cursor does not lay the text out up to each picture to know where
+        # it is on screen (a long guide would be laid out once more, for nothing).
+        cursor.beginEditBlock()
         first_changed = None
         # A picture is one object character in the text: find those rather than walking every
         # fragment of a long guide in Python (the raw text's offsets are document positions).
@@ -298,7 +314,7 @@ class GuideBrowser(QTextBrowser):
             cursor.setPosition(position + 1, QTextCursor.MoveMode.KeepAnchor)
             image_format = cursor.charFormat().toImageFormat()  # the format of the selected character
             url = QUrl(image_format.name())
-            image = _bundled_image(url.path()) if image_format.isValid() else None
+            image = _image_size(url.path()) if image_format.isValid() else None
             if image is not None:
                 block = document.findBlock(position)
                 single = QTextBlockFormat.LineHeightTypes.SingleHeight.value
@@ -314,15 +330,29 @@ class GuideBrowser(QTextBrowser):
                 name = f"image:{url.path()}"
                 if width < image.width():
                     name += f"?size={round(width * ratio)}x{round(height * ratio)}"
-                if name != image_format.name():
+                # A shrunk picture that still fits, a few pixels short of the width it could have,
+                # stays: re-fitting it would lay out everything after it again for nothing visible.
+                nearly = "?size=" in name and "?size=" in image_format.name() \
+                    and 0 < image_format.width() <= width <= image_format.width() + 12
+                if name != image_format.name() and not nearly:
                     image_format.setName(name)
                     image_format.setWidth(width)
                     image_format.setHeight(height)
                     cursor.setCharFormat(image_format)
                     first_changed = block.position() if first_changed is None else first_changed
             position = text.find(_OBJECT_CHARACTER, position + 1)
+        cursor.endEditBlock()
         if first_changed is not None:  # what follows a resized picture moves too: lay it out again
             document.markContentsDirty(first_changed, document.characterCount() - first_changed)
+
+    def _text_width(self) -> int:
+        """The viewport's width; before the view is first shown, the one it will have (a view gets
+        its viewport laid out only at its first resize event, when shown: fitting pictures to
+        the stale width would lay a long guide out twice)."""
+        if not self.testAttribute(Qt.WidgetAttribute.WA_PendingResizeEvent):
+            return self.viewport().width()
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return self.contentsRect().width() - scroll_bar  # a long guide has its scroll bar
 
     def loadResource(self, kind: int, url: QUrl):
         return self.document().loadResource(kind, url)
