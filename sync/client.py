@@ -215,8 +215,7 @@ class SyncClient:
             if len(data) >= GZIP_REQUEST_MIN_BYTES:
                 data = gzip.compress(data, compresslevel=6)
                 sent["Content-Encoding"] = "gzip"
-        response = self.session.request(method, self.url(path), data=data, headers=sent, params=params,
-                                        timeout=self.timeout, stream=stream)
+        response = self._send(method, self.url(path), data, sent, params, stream)
         announced = response.headers.get(wire.PROTOCOL_HEADER)
         if announced != str(wire.PROTOCOL_VERSION):
             _raise_if_cut(response)  # a connection cut inside the headers is a cut, not a portal
@@ -238,6 +237,28 @@ class SyncClient:
             finally:
                 response.close()
             raise ProblemError(response.status_code, problem if isinstance(problem, dict) else {}, response.headers)
+        return response
+
+    def _send(self, method: str, url: str, data: bytes | None, headers: dict[str, str],
+              params: Mapping[str, Any] | None, stream: bool) -> requests.Response:
+        """One request, straight to the connection's adapter. Session.request would merge settings,
+        cookies and hooks this client never uses: a sixth of a "nothing new" sync. A redirect (a
+        proxy sending http:// on to https://) goes through the session, which follows it, and so
+        does everything when the session given is one of a kind (its own send)."""
+        if type(self.session).send is not requests.Session.send:
+            return self.session.request(method, url, data=data, headers=headers, params=params, timeout=self.timeout,
+                                        stream=stream)
+        prepared = requests.PreparedRequest()
+        prepared.prepare(method=method, url=url, headers={**self.session.headers, **headers}, data=data, params=params)
+        adapter = self.session.get_adapter(prepared.url)
+        response = adapter.send(prepared, stream=stream, timeout=self.timeout, verify=self.session.verify,
+                                proxies=self.session.proxies, cert=self.session.cert)
+        if response.is_redirect:
+            response.close()
+            return self.session.request(method, url, data=data, headers=headers, params=params, timeout=self.timeout,
+                                        stream=stream)
+        if not stream:
+            response.content  # noqa: B018 - read it all now, as Session.send does, and free the connection
         return response
 
     # -- the API ----------------------------------------------------------------------------------

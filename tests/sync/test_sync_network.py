@@ -318,3 +318,35 @@ def test_a_laptop_clock_a_year_wrong_is_corrected_by_the_server_offset(sync_serv
     right.engine(sync_server.url).sync()
     wrong.engine(sync_server.url, wall=skewed_wall).sync()
     assert wrong.value(team, record, "status") == right.value(team, record, "status") == "blocked"
+
+
+class _Redirector(BaseHTTPRequestHandler):
+    """What a reverse proxy in front of the server may do: send every request on, with a 308."""
+    target = ""
+
+    def _redirect(self) -> None:
+        self.send_response(308)
+        self.send_header("Location", self.target + self.path)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = do_PUT = do_HEAD = _redirect
+
+    def log_message(self, *args) -> None:  # noqa: ANN002
+        pass
+
+
+def test_a_server_behind_a_redirect_still_answers(sync_server: SyncServer) -> None:
+    """Requests go straight to the connection (the fast path); a redirect is still followed, as
+    requests follows it (which drops the token when the host or port changes: sign in again)."""
+    from sync.client import SyncClient
+
+    handler = type("Handler", (_Redirector,), {"target": sync_server.url})
+    redirector = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=redirector.serve_forever, daemon=True).start()
+    try:
+        with SyncClient(f"http://127.0.0.1:{redirector.server_address[1]}") as client:
+            status = client.status()
+    finally:
+        redirector.shutdown()
+    assert status.protocol == 1 and status.server_id
