@@ -245,9 +245,12 @@ class SyncClient:
         cookies and hooks this client never uses: a sixth of a "nothing new" sync. A redirect (a
         proxy sending http:// on to https://) goes through the session, which follows it, and so
         does everything when the session given is one of a kind (its own send)."""
-        if type(self.session).send is not requests.Session.send:
+        def through_the_session() -> requests.Response:
             return self.session.request(method, url, data=data, headers=headers, params=params, timeout=self.timeout,
                                         stream=stream)
+
+        if type(self.session).send is not requests.Session.send:
+            return through_the_session()
         prepared = requests.PreparedRequest()
         prepared.prepare(method=method, url=url, headers={**self.session.headers, **headers}, data=data, params=params)
         adapter = self.session.get_adapter(prepared.url)
@@ -255,8 +258,7 @@ class SyncClient:
                                 proxies=self.session.proxies, cert=self.session.cert)
         if response.is_redirect:
             response.close()
-            return self.session.request(method, url, data=data, headers=headers, params=params, timeout=self.timeout,
-                                        stream=stream)
+            return through_the_session()
         if not stream:
             response.content  # noqa: B018 - read it all now, as Session.send does, and free the connection
         return response

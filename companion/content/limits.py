@@ -12,10 +12,7 @@ result after rendering. Both raise ShapeError with a sentence that a content edi
 
 from __future__ import annotations
 
-import hashlib
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 MAX_GUIDE_BYTES = 192 * 1024  # the sync server keeps records up to 256 KiB
@@ -141,31 +138,10 @@ def measure_html(html: str) -> HtmlShape:
     return shape
 
 
-_checked: OrderedDict[bytes, str | None] = OrderedDict()  # digest of the HTML -> its problem
-_CHECKED_KEPT = 64
-_checked_lock = threading.Lock()  # long guides are checked on a pool thread
-
-
 def html_problem(html: str) -> str | None:
-    """Why rendered HTML is too large to show laid out, or None when it is within the limits.
-    The answer is remembered for the last guides checked: a guide opened again is not measured
-    again (a tenth of opening a long guide)."""
+    """Why rendered HTML is too large to show laid out, or None when it is within the limits."""
     if len(html) > 4 * MAX_GUIDE_BYTES:
         return f"the page is more than {4 * MAX_GUIDE_BYTES // 1024:,} KB"
-    key = hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    with _checked_lock:
-        if key in _checked:
-            _checked.move_to_end(key)
-            return _checked[key]
-    problem = _measured_problem(html)
-    with _checked_lock:
-        _checked[key] = problem
-        if len(_checked) > _CHECKED_KEPT:
-            _checked.popitem(last=False)
-    return problem
-
-
-def _measured_problem(html: str) -> str | None:
     shape = measure_html(html)
     if shape.depth > MAX_HTML_DEPTH:
         return f"elements are nested more than {MAX_NESTING} levels deep"
