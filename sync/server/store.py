@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -156,8 +156,48 @@ def pull_page(session: Session, workspace: models.Workspace, since: int, limit: 
     return page
 
 
-_PULL_SQL = (f"SELECT id, type, fields_json, seq FROM {models.Record.__tablename__} "
-             "WHERE workspace_id = {0} AND seq > {0} ORDER BY seq LIMIT {0}")
+_PULL_SQL = f"SELECT id, type, fields_json, seq FROM {models.Record.__tablename__} WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?"
+
+
+# -- the driver's own cursor, for the hottest statements ------------------------------------------
+# A pull page, and a push's few bulk statements, go straight to the DB-API cursor under the
+# session's transaction: SQLAlchemy's statement and result machinery costs more than SQLite's
+# own work on them. Their SQL is written with "?" and given PostgreSQL's "%s" there.
+
+
+def _driver_sql(connection: Connection, sql: str) -> str:
+    return sql if connection.dialect.name == "sqlite" else sql.replace("?", "%s")
+
+
+def _marks(count: int) -> str:
+    return ",".join("?" * count)
+
+
+def _driver_fetch(session: Session, sql: str, params: Sequence[Any]) -> list[Any]:
+    connection = session.connection()
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(_driver_sql(connection, sql), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _driver_execute_many(session: Session, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    connection = session.connection()
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(_driver_sql(connection, sql), rows)
+    finally:
+        cursor.close()
+
+
+_APPLIED_SQL = f"SELECT change_id, seq FROM {models.AppliedChange.__tablename__} WHERE workspace_id = ? AND change_id IN ({{}})"
+_RECORDS_BY_ID_SQL = f"SELECT id, workspace_id, type, fields_json, record_hash, seq FROM {models.Record.__tablename__} WHERE id IN ({{}})"
+_UPDATE_RECORD_SQL = f"UPDATE {models.Record.__tablename__} SET fields_json = ?, record_hash = ?, seq = ? WHERE id = ?"
+_INSERT_RECORD_SQL = (f"INSERT INTO {models.Record.__tablename__} (id, workspace_id, type, fields_json, record_hash, seq) "
+                      "VALUES (?, ?, ?, ?, ?, ?)")
+_INSERT_APPLIED_SQL = f"INSERT INTO {models.AppliedChange.__tablename__} (workspace_id, change_id, record_id, seq) VALUES (?, ?, ?, ?)"
 
 
 def _page_rows(session: Session, workspace_id: str, since: int, limit: int) -> Iterator[Any]:
@@ -171,11 +211,10 @@ def _page_rows(session: Session, workspace_id: str, since: int, limit: int) -> I
     raw = connection.connection
     if connection.dialect.name == "sqlite":
         cursor = raw.cursor()  # sqlite3 steps one row at a time as it is iterated: nothing buffered
-        cursor.execute(_PULL_SQL.format("?"), (workspace_id, since, limit))
     else:
         cursor = raw.driver_connection.cursor(name=f"pull_{uuid.uuid4().hex}")
         cursor.itersize = PULL_BATCH_ROWS
-        cursor.execute(_PULL_SQL.format("%s"), (workspace_id, since, limit))
+    cursor.execute(_driver_sql(connection, _PULL_SQL), (workspace_id, since, limit))
     try:
         yield from cursor
     finally:
@@ -217,6 +256,7 @@ class _Slot:
     in_database: bool
     seq: int = 0
     dirty: bool = False
+    fields_json: str | None = None  # the canonical JSON of ``record.fields`` once merged (sized, then stored)
 
 
 @dataclass
@@ -327,17 +367,15 @@ class _PushRun:
         wanted = [record_id for record_id in set(record_ids) if record_id not in self.slots and record_id not in self.known_absent]
         self.known_absent.update(wanted)
         for start in range(0, len(wanted), 500):
-            rows = self.session.execute(
-                select(models.Record.id, models.Record.workspace_id, models.Record.type, models.Record.fields_json,
-                       models.Record.record_hash, models.Record.seq)
-                .where(models.Record.id.in_(wanted[start:start + 500]))
-            ).all()
-            for row in rows:
-                self.known_absent.discard(row.id)
-                if row.workspace_id != self.workspace.id:
-                    self.slots[row.id] = _Slot(Record(row.id, row.type, {}), None, True, seq=-1)  # foreign: -1 marks it
+            chunk = wanted[start:start + 500]
+            for record_id, workspace_id, record_type, fields_json, stored_hash, seq in _driver_fetch(
+                self.session, _RECORDS_BY_ID_SQL.format(_marks(len(chunk))), chunk
+            ):
+                self.known_absent.discard(record_id)
+                if workspace_id != self.workspace.id:
+                    self.slots[record_id] = _Slot(Record(record_id, record_type, {}), None, True, seq=-1)  # foreign: -1 marks it
                 else:
-                    self.slots[row.id] = _Slot(Record(row.id, row.type, json.loads(row.fields_json)), row.record_hash, True, seq=row.seq)
+                    self.slots[record_id] = _Slot(Record(record_id, record_type, wire.json_loads(fields_json)), stored_hash, True, seq=seq)
 
     def slot(self, record_id: str) -> _Slot | None:
         if record_id not in self.slots:
@@ -351,10 +389,9 @@ class _PushRun:
         if slot is not None and slot.seq == -1:
             raise ChangeRejected("record-in-other-workspace", f"record {change.record_id} belongs to another workspace")
         outcome = merge_change(slot.record if slot is not None else None, change)
-        staged: list[tuple[str, Record]] = []
+        staged: list[tuple[str, Record, str]] = []
         if outcome.changed:
-            self._check_size(outcome.record)
-            staged.append((change.record_id, outcome.record))
+            staged.append((change.record_id, outcome.record, self._sized_json(outcome.record)))
         conflicts = 0
         for conflict in outcome.conflicts:
             conflict_slot = self.slot(conflict.id)
@@ -362,52 +399,51 @@ class _PushRun:
                 continue  # cannot happen short of a uuid5 collision; never write across workspaces
             merged = merge_change(conflict_slot.record if conflict_slot else None, record_as_change(conflict, "-"))
             if merged.changed:
-                self._check_size(merged.record)
-                staged.append((conflict.id, merged.record))
+                staged.append((conflict.id, merged.record, self._sized_json(merged.record)))
                 conflicts += 1
-        for record_id, record in staged:  # only now: a rejected change leaves nothing behind
+        for record_id, record, fields_json in staged:  # only now: a rejected change leaves nothing behind
             existing = self.slots.get(record_id)
             self.head += 1
             if existing is None:
-                self.slots[record_id] = _Slot(record, None, False, seq=self.head, dirty=True)
+                self.slots[record_id] = _Slot(record, None, False, seq=self.head, dirty=True, fields_json=fields_json)
             else:
-                existing.record, existing.seq, existing.dirty = record, self.head, True
+                existing.record, existing.seq, existing.dirty, existing.fields_json = record, self.head, True, fields_json
         return conflicts
 
-    def _check_size(self, record: Record) -> None:
-        size = len(canonical_fields(record.fields).encode("utf-8"))
+    def _sized_json(self, record: Record) -> str:
+        """The record's canonical fields JSON, kept for ``flush``; ChangeRejected when it is too large."""
+        fields_json = canonical_fields(record.fields)
+        size = len(fields_json.encode("utf-8"))
         if size > self.limits.max_record_bytes:
             raise ChangeRejected(
                 "record-too-large", f"the record would be {size} bytes; at most {self.limits.max_record_bytes} allowed"
             )
+        return fields_json
 
     def flush(self, applied: list[tuple[str, str]]) -> None:
         inserts, updates = [], []
         for record_id, slot in self.slots.items():
             if not slot.dirty:
                 continue
-            fields_json = canonical_fields(slot.record.fields)
+            fields_json = slot.fields_json if slot.fields_json is not None else canonical_fields(slot.record.fields)
             new_hash = record_hash_from_fields_json(record_id, slot.record.type, fields_json)
             if slot.stored_hash is not None:
                 self.digest = xor_hex(self.digest, slot.stored_hash)
             self.digest = xor_hex(self.digest, new_hash)
-            row = {"id": record_id, "fields_json": fields_json, "record_hash": new_hash, "seq": slot.seq}
             if slot.in_database:
-                updates.append(row)
+                updates.append((fields_json, new_hash, slot.seq, record_id))
             else:
-                inserts.append({**row, "workspace_id": self.workspace.id, "type": slot.record.type})
+                inserts.append((record_id, self.workspace.id, slot.record.type, fields_json, new_hash, slot.seq))
                 self.new_records += 1
         if updates:
-            self.session.execute(update(models.Record), updates)
+            _driver_execute_many(self.session, _UPDATE_RECORD_SQL, updates)
         if inserts:
-            self.session.execute(insert(models.Record), inserts)
+            _driver_execute_many(self.session, _INSERT_RECORD_SQL, inserts)
         if applied:
-            self.session.execute(
-                insert(models.AppliedChange),
-                [{"workspace_id": self.workspace.id, "change_id": change_id, "record_id": record_id,
-                  "seq": self.slots[record_id].seq if record_id in self.slots else 0}
-                 for change_id, record_id in applied],
-            )
+            _driver_execute_many(self.session, _INSERT_APPLIED_SQL, [
+                (self.workspace.id, change_id, record_id, self.slots[record_id].seq if record_id in self.slots else 0)
+                for change_id, record_id in applied
+            ])
         self.workspace.head = self.head
         self.workspace.digest = self.digest
         self.workspace.record_count = self.workspace.record_count + self.new_records
@@ -461,13 +497,8 @@ def _push_once(
         change_ids = [change_id for change_id, _ in parsed]
         seen: dict[str, int] = {}
         for start in range(0, len(change_ids), 500):
-            for row in session.execute(
-                select(models.AppliedChange.change_id, models.AppliedChange.seq).where(
-                    models.AppliedChange.workspace_id == workspace.id,
-                    models.AppliedChange.change_id.in_(change_ids[start:start + 500]),
-                )
-            ):
-                seen[row.change_id] = row.seq
+            chunk = change_ids[start:start + 500]
+            seen.update(_driver_fetch(session, _APPLIED_SQL.format(_marks(len(chunk))), [workspace.id, *chunk]))
         run.prefetch(change.record_id for _, change in parsed if isinstance(change, Change))
         outcome = PushOutcome()
         applied: list[tuple[str, str]] = []

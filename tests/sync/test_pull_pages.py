@@ -64,3 +64,35 @@ def test_a_page_that_is_not_a_page_of_records_is_refused_with_a_reason() -> None
             _page_dicts(body, "team")
         # The user reads "the server had a problem", not "sign in to the Wi-Fi".
         assert SyncEngine._protocol_code(refused.value) == "server-error"
+
+
+def test_pages_are_read_exactly_as_the_standard_library_reads_them() -> None:
+    """orjson parses pages; what it refuses but JSON allows goes to the standard library."""
+    import json
+
+    from hypothesis import given, settings, strategies as st
+
+    values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        max_leaves=20,
+    )
+
+    @settings(max_examples=300, deadline=None)
+    @given(values)
+    def same(value: object) -> None:
+        text = json.dumps(value, ensure_ascii=False)
+        assert wire.json_loads(text.encode("utf-8", "surrogatepass")) == json.loads(text)
+
+    same()
+    # Where orjson and JSON differ: integers past 64 bits, a lone surrogate, nesting, a byte-order mark.
+    for number in (2**63, -(2**63) - 1, 2**64, 10**30, -(10**40)):  # orjson would give floats
+        assert wire.json_loads(f'{{"n": {number}}}'.encode()) == {"n": number}
+        assert type(wire.json_loads(f"[{number}]")[0]) is int
+    assert wire.json_loads(b'["\\ud800"]') == ["\ud800"]
+    with pytest.raises((ValueError, RecursionError)):
+        wire.json_loads(b"[" * 2000 + b"]" * 2000)
+    assert wire.json_loads(b"\xef\xbb\xbf[1]") == [1]
+    for constant in (b"NaN", b"Infinity", b"-Infinity"):
+        with pytest.raises(ValueError, match="not JSON"):
+            wire.json_loads(b"[" + constant + b"]")
