@@ -375,7 +375,7 @@ class _PushRun:
                 if workspace_id != self.workspace.id:
                     self.slots[record_id] = _Slot(Record(record_id, record_type, {}), None, True, seq=-1)  # foreign: -1 marks it
                 else:
-                    self.slots[record_id] = _Slot(Record(record_id, record_type, wire.json_loads(fields_json)), stored_hash, True, seq=seq)
+                    self.slots[record_id] = _Slot(Record(record_id, record_type, json.loads(fields_json)), stored_hash, True, seq=seq)
 
     def slot(self, record_id: str) -> _Slot | None:
         if record_id not in self.slots:

@@ -88,7 +88,7 @@ def test_pages_are_read_exactly_as_the_standard_library_reads_them() -> None:
     # Where orjson and JSON differ: integers past 64 bits, a lone surrogate, nesting, a byte-order mark.
     for number in (2**63, -(2**63) - 1, 2**64, 10**30, -(10**40)):  # orjson would give floats
         assert wire.json_loads(f'{{"n": {number}}}'.encode()) == {"n": number}
-        assert type(wire.json_loads(f"[{number}]")[0]) is int
+        assert type(wire.json_loads(f"[{number}]".encode())[0]) is int
     assert wire.json_loads(b'["\\ud800"]') == ["\ud800"]
     with pytest.raises((ValueError, RecursionError)):
         wire.json_loads(b"[" * 2000 + b"]" * 2000)
