@@ -12,6 +12,7 @@ import hashlib
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -31,7 +32,16 @@ from sync import wire
 from sync.server import auth, models, operations, store, uploads
 from sync.server.blobs import CHUNK, BlobStore, file_sha256, parse_content_range, parse_range
 from sync.server.db import Database, now_ms
-from sync.server.http import BadEncoding, BodyTooLarge, ProblemError, ProtocolMiddleware, answer_coding, encode_body, problem_response
+from sync.server.http import (
+    BadEncoding,
+    BodyTooLarge,
+    HotPaths,
+    ProblemError,
+    ProtocolMiddleware,
+    answer_coding,
+    encode_body,
+    problem_response,
+)
 from sync.server.limits import parse_json_off_loop
 from sync.server.settings import ServerSettings
 from sync.server.throttle import PASSWORD_CHECKS_AT_ONCE, SignInThrottle
@@ -97,6 +107,7 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
     limits = settings.limits
     bearer = HTTPBearer(auto_error=False, description="a token from POST /api/v1/auth/token")
     token_touched: dict[int, float] = {}
+    last_used_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="token-last-used")
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -184,10 +195,17 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         moment = time.monotonic()
         if moment - token_touched.get(token_id, -1e9) > 60:  # one write a minute, not one per request
             token_touched[token_id] = moment
+            # Bookkeeping, written behind the answer: a request never waits for the write lock for it.
+            last_used_writer.submit(write_last_used, token_id)
+
+    def write_last_used(token_id: int) -> None:
+        try:
             with db.write() as session:
                 row = session.get(models.Token, token_id)
                 if row is not None:
                     row.last_used_ms = now_ms()
+        except Exception:  # noqa: BLE001 - only the token list's "last used" column is late
+            log.exception("recording when token %s was last used failed", token_id)
 
     def caller(request: Request, _: Any = Security(bearer)) -> Caller:
         header = request.headers.get("authorization")
@@ -301,25 +319,37 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
             auth.revoke_token(session, who.token.id)
         return Response(status_code=204)
 
+    def workspaces_answer(header: str) -> bytes | None:
+        """The caller's workspaces as JSON, or None when the token is not good (the app then says why).
+
+        The whole "nothing new" sync: token and workspaces in one plain connection, not an ORM
+        session. Served by ``HotPaths`` ahead of FastAPI, and by the endpoint below for the rest.
+        """
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        with db.engine.connect() as connection:
+            owner = auth.token_owner(connection, token.strip())
+            rows = store.workspaces_seen_by(connection, owner.user_id, owner.is_admin) if owner else None
+        if owner is None or rows is None:
+            return None
+        touch_token(owner.token_id)
+        return ("[" + ",".join(row.model_dump_json() for row in rows) + "]").encode()
+
     @app.get(f"{prefix}/workspaces", response_model=list[wire.WorkspaceInfo], responses=problem_responses, tags=["workspaces"])
     async def list_workspaces(request: Request, _: Any = Security(bearer)) -> Response:
-        # The whole "nothing new" sync: token and workspaces in one session on one worker thread.
+        # A good token is answered by HotPaths before it reaches here: this is every other case.
         header = request.headers.get("authorization")
         if not header:
             raise ProblemError(401, "sign in first: POST /api/v1/auth/token", headers={"WWW-Authenticate": "Bearer"})
 
         def answer() -> bytes:
-            scheme, _, token = header.partition(" ")
-            # A plain connection, not an ORM session: this is every sync's first (and often only) request.
-            with db.engine.connect() as connection:
-                owner = auth.token_owner(connection, token.strip()) if scheme.lower() == "bearer" else None
-                rows = store.workspaces_seen_by(connection, owner.user_id, owner.is_admin) if owner else None
-            if owner is None or rows is None:
+            body = workspaces_answer(header)
+            if body is None:
                 with db.read() as session:
                     identify(session, header)  # raises the precise 401
                 raise AssertionError("unreachable: the token was refused above")
-            touch_token(owner.token_id)
-            return ("[" + ",".join(row.model_dump_json() for row in rows) + "]").encode()
+            return body
 
         return Response(await run_in_threadpool(answer), media_type=JSON_TYPE)
 
@@ -600,6 +630,13 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
     app.openapi = openapi  # type: ignore[method-assign]
     operations.install(app, db)  # GET /api/v1/health, for operators and load balancers
     app.add_middleware(
+        HotPaths,
+        workspaces_path=f"{prefix}/workspaces",
+        workspaces_answer=workspaces_answer,
+        # A SQLite read never waits for a writer (WAL); a free pooled connection means connect() won't wait either.
+        at_once=lambda: db.is_sqlite and db.engine.pool.checkedin() > 0,  # type: ignore[attr-defined]
+    )
+    app.add_middleware(  # added last, so it wraps HotPaths too: every answer gets its header and coding
         ProtocolMiddleware,
         max_body_bytes=limits.max_body_bytes,
         max_blob_bytes=limits.max_blob_bytes,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable, Mapping
+import asyncio
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from starlette.responses import Response
@@ -187,6 +188,41 @@ class ProtocolMiddleware:
         except BadEncoding:
             if not response_started:
                 await refuse(400, "the request body is not valid gzip")
+
+
+class HotPaths:
+    """Answers the request every sync starts with, and that a "nothing new" sync is all of
+    (``GET /api/v1/workspaces`` with a good token), without FastAPI's routing and dependency
+    machinery: they took half its time. Anything else, and any doubt (no token, a refused one),
+    goes on to the app, which answers it with its precise problem.
+
+    ``at_once()`` says whether the answer may be read on the event loop itself (SQLite with a
+    pooled connection free: a tenth of a millisecond, less than the hop to a worker thread and
+    back on a busy server); otherwise it is read on a worker thread, as FastAPI would.
+    """
+
+    def __init__(self, app: ASGIApp, workspaces_path: str, workspaces_answer: Callable[[str], bytes | None],
+                 at_once: Callable[[], bool]) -> None:
+        self.app = app
+        self.workspaces_path = workspaces_path
+        self.workspaces_answer = workspaces_answer
+        self.at_once = at_once
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == self.workspaces_path:
+            header = next((value for name, value in scope["headers"] if name == b"authorization"), None)
+            if header is not None:
+                text = header.decode("latin-1")
+                if self.at_once():
+                    body = self.workspaces_answer(text)
+                else:
+                    body = await asyncio.get_running_loop().run_in_executor(None, self.workspaces_answer, text)
+                if body is not None:
+                    await send({"type": "http.response.start", "status": 200, "headers": [
+                        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                    await send({"type": "http.response.body", "body": body})
+                    return
+        await self.app(scope, receive, send)
 
 
 def _with_protocol(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:

@@ -7,6 +7,9 @@ import threading
 import uuid
 from typing import Any
 
+import requests
+from sqlalchemy import text
+
 from companion.replication import workspace_digest
 from companion.replication.hlc import Clock
 from sync.client import SyncClient
@@ -80,3 +83,39 @@ def test_concurrent_writers_and_a_cursor_following_reader(world: World) -> None:
     assert len(set(seqs)) == len(seqs) and max(seqs) == owner.digest(workspace).head
     recomputed = workspace_digest((r.id, r.type, {k: v.model_dump() for k, v in r.fields.items()}) for r in everything.values())
     assert owner.digest(workspace).digest == recomputed
+
+
+def test_a_nothing_new_sync_is_answered_while_a_long_write_holds_the_database(backend, tmp_path) -> None:
+    """The "nothing new" request is answered ahead of FastAPI, on SQLite on the event loop itself;
+    the once-a-minute "token last used" write it triggers must not wait there for the write lock."""
+    from sync.server.app import create_app
+    from sync.server.db import Database
+    from sync.server.settings import ServerSettings
+    from tests.sync.conftest import PASSWORD, ThreadServer, admin
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    url = backend.new_url(data_dir)
+    admin(data_dir, url, "user", "add", "ana", "--password-stdin", stdin=PASSWORD + "\n")
+    db = Database(url)
+    try:
+        with ThreadServer(create_app(ServerSettings(data_dir=data_dir, database_url=url), db, migrate=False)) as server:
+            client = SyncClient(server.base_url)
+            client.sign_in("ana", PASSWORD, "laptop")
+            listed: list[Any] = []
+            with db.write() as session:  # a long push, an import, a backup: the write lock is taken
+                session.execute(text("UPDATE workspaces SET name = name"))
+                asking = threading.Thread(target=lambda: listed.extend(SyncClient(server.base_url, token=client.token).workspaces()))
+                asking.start()
+                asking.join(20)
+                answered_while_held = not asking.is_alive()
+            asking.join(20)
+            assert answered_while_held, "GET /workspaces waited for the write lock"
+            assert {w.kind for w in listed} == {"library", "personal"}
+            # Refused tokens and other schemes still reach the app's precise problems.
+            for header in ("Bearer not-a-token", "Basic YW5hOnB3"):
+                response = requests.get(f"{server.base_url}/api/v1/workspaces", headers={"Authorization": header})
+                assert response.status_code == 401 and response.headers["Companion-Protocol"] == "1"
+                assert response.headers["Content-Type"].startswith("application/problem+json")
+    finally:
+        db.dispose()
