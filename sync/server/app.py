@@ -221,19 +221,21 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
             raise ProblemError(401, "sign in first: POST /api/v1/auth/token", headers={"WWW-Authenticate": "Bearer"})
         return who
 
-    def visible(workspace_id: str, who: Caller, need: str = "reader") -> models.Workspace:
+    def visible(workspace_id: str, who: Caller, need: str = "reader", session: Any = None) -> models.Workspace:
         if who.user is None and not (workspace_id == "library" and settings.public_library):
             # Anonymous callers learn nothing about which workspaces exist.
             raise ProblemError(401, "sign in to use this workspace", headers={"WWW-Authenticate": "Bearer"})
-        with db.read() as session:
-            workspace, _ = store.workspace_for(session, workspace_id, who.user, settings.public_library, need)
-            return workspace
+        if session is None:
+            with db.read() as session:
+                return visible(workspace_id, who, need, session)
+        workspace, _ = store.workspace_for(session, workspace_id, who.user, settings.public_library, need)
+        return workspace
 
-    def writable(workspace_id: str, who: Caller) -> models.Workspace:
-        workspace = visible(workspace_id, who)
+    def writable(workspace_id: str, who: Caller, session: Any = None) -> models.Workspace:
+        workspace = visible(workspace_id, who, session=session)
         if who.user is None:
             raise ProblemError(401, "sign in to write", headers={"WWW-Authenticate": "Bearer"})
-        return visible(workspace_id, who, store.write_role_needed(workspace))
+        return visible(workspace_id, who, store.write_role_needed(workspace), session)
 
     problem_responses: dict[int | str, dict[str, Any]] = {
         "default": {"description": "a problem (RFC 9457)", "content": {wire.PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
@@ -402,12 +404,12 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
         header = request.headers.get("authorization")
 
         def may_write() -> Caller:
-            # Who, and whether they may write here, in one worker-thread hop: before the body is read.
+            # Who, and whether they may write here, in one session on one worker-thread hop: before the body is read.
             with db.read() as session:
                 who = identify(session, header) if header else Caller()
-            if who.token is not None:
-                touch(who)
-            writable(w, who)
+                if who.token is not None:
+                    touch(who)
+                writable(w, who, session)
             return who
 
         who = await run_in_threadpool(may_write)
