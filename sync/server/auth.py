@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from companion.replication.digest import EMPTY_DIGEST
 from sync.server import models
-from sync.server.db import now_ms
+from sync.server.db import driver_fetch, now_ms
 
 TOKEN_PREFIX = "cst_"
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
@@ -138,20 +138,18 @@ class TokenOwner(NamedTuple):
     is_admin: bool
 
 
-_TOKEN_OWNER = (
-    select(models.Token.id, models.Token.user_id, models.User.is_admin)
-    .join(models.User, models.User.id == models.Token.user_id)
-    .where(models.Token.token_hash == bindparam("token_hash"), models.Token.revoked_ms.is_(None),
-           models.User.disabled.is_(False))
+_TOKEN_OWNER_SQL = (
+    f"SELECT t.id, t.user_id, u.is_admin FROM {models.Token.__tablename__} t JOIN {models.User.__tablename__} u ON u.id = t.user_id "
+    "WHERE t.token_hash = ? AND t.revoked_ms IS NULL AND u.disabled = ?"
 )
 
 
 def token_owner(connection: Connection, token: str) -> TokenOwner | None:
-    """``user_for_token`` in plain columns, on a connection: the hot path of the "nothing new" sync."""
+    """``user_for_token`` in plain columns, on the driver's cursor: the hot path of the "nothing new" sync."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = connection.execute(_TOKEN_OWNER, {"token_hash": token_digest(token)}).first()
-    return TokenOwner(*row) if row is not None else None
+    rows = driver_fetch(connection, _TOKEN_OWNER_SQL, (token_digest(token), False))
+    return TokenOwner(rows[0][0], rows[0][1], bool(rows[0][2])) if rows else None
 
 
 def revoke_token(session: Session, token_id: int) -> bool:

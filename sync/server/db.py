@@ -13,14 +13,15 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect, select
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from companion.replication.digest import EMPTY_DIGEST
@@ -75,6 +76,45 @@ def _make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         return create_engine(url, pool_size=10, max_overflow=40, pool_timeout=60, pool_pre_ping=True)
     raise DatabaseError(f"unsupported database URL {parsed.render_as_string(hide_password=True)} (use sqlite:/// or postgresql+psycopg://)")
+
+
+# -- the driver's own cursor, for the hottest statements ------------------------------------------
+# A pull page, a push's bulk statements and the "nothing new" sync's two lookups go straight to the
+# DB-API cursor under the session's or connection's transaction: SQLAlchemy's statement and result
+# machinery costs several times SQLite's own work on them. Their SQL is written with "?" and given
+# PostgreSQL's "%s" there.
+
+
+def driver_sql(connection: Connection, sql: str) -> str:
+    return sql if connection.dialect.name == "sqlite" else sql.replace("?", "%s")
+
+
+def marks(count: int) -> str:
+    """``count`` placeholders, for ``IN (...)``."""
+    return ",".join("?" * count)
+
+
+def _connection(where: Session | Connection) -> Connection:
+    return where.connection() if isinstance(where, Session) else where
+
+
+def driver_fetch(where: Session | Connection, sql: str, params: Sequence[Any]) -> list[Any]:
+    connection = _connection(where)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(driver_sql(connection, sql), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def driver_execute_many(where: Session | Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    connection = _connection(where)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(driver_sql(connection, sql), rows)
+    finally:
+        cursor.close()
 
 
 class Database:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ from companion.replication.merge import (
 )
 from sync import wire
 from sync.server import models
-from sync.server.db import LIBRARY_ID, Database, now_ms
+from sync.server.db import LIBRARY_ID, Database, driver_execute_many, driver_fetch, driver_sql, marks, now_ms
 from sync.server.settings import ServerLimits
 
 ROLE_ORDER = wire.ROLE_ORDER
@@ -89,16 +89,13 @@ def write_role_needed(workspace: models.Workspace) -> str:
     return "editor" if workspace.kind == "library" else "member"
 
 
-_W, _M = models.Workspace, models.Membership
-# Built once: SQLAlchemy caches its compiled form, and "nothing new" (one GET /workspaces) is one query.
-_WORKSPACES_WITH_ROLE = (
-    select(_W.id, _W.name, _W.kind, _W.owner_id, _W.head, _M.role)
-    .outerjoin(_M, (_M.workspace_id == _W.id) & (_M.user_id == bindparam("user_id")))
-    .order_by(_W.id)
+# The "nothing new" sync is this one query (with the token's): on the driver's cursor.
+_WORKSPACES_WITH_ROLE_SQL = (
+    f"SELECT w.id, w.name, w.kind, w.owner_id, w.head, m.role FROM {models.Workspace.__tablename__} w "
+    f"LEFT OUTER JOIN {models.Membership.__tablename__} m ON m.workspace_id = w.id AND m.user_id = ?"
 )
-_VISIBLE_TO_MEMBER = _WORKSPACES_WITH_ROLE.where(
-    (_W.id == LIBRARY_ID) | (_W.owner_id == bindparam("user_id")) | _M.role.is_not(None)
-)
+_VISIBLE_TO_MEMBER_SQL = f"{_WORKSPACES_WITH_ROLE_SQL} WHERE w.id = ? OR w.owner_id = ? OR m.role IS NOT NULL ORDER BY w.id"
+_WORKSPACES_WITH_ROLE_SQL += " ORDER BY w.id"
 
 
 def visible_workspaces(session: Session, user: models.User) -> list[wire.WorkspaceInfo]:
@@ -108,17 +105,20 @@ def visible_workspaces(session: Session, user: models.User) -> list[wire.Workspa
 
 def workspaces_seen_by(connection: Session | Connection, user_id: int, is_admin: bool) -> list[wire.WorkspaceInfo]:
     """``visible_workspaces`` on a session or a plain connection (the "nothing new" sync needs no ORM)."""
-    query = _WORKSPACES_WITH_ROLE if is_admin else _VISIBLE_TO_MEMBER
+    if is_admin:
+        rows = driver_fetch(connection, _WORKSPACES_WITH_ROLE_SQL, (user_id,))
+    else:
+        rows = driver_fetch(connection, _VISIBLE_TO_MEMBER_SQL, (user_id, LIBRARY_ID, user_id))
     result = []
-    for row in connection.execute(query, {"user_id": user_id}):
-        if row.kind == "personal":
-            role = "admin" if row.owner_id == user_id else None
+    for workspace_id, name, kind, owner_id, head, member_role in rows:
+        if kind == "personal":
+            role = "admin" if owner_id == user_id else None
         elif is_admin:
             role = "admin"
         else:
-            role = row.role or ("reader" if row.kind == "library" else None)
+            role = member_role or ("reader" if kind == "library" else None)
         if role is not None:
-            result.append(wire.WorkspaceInfo(id=row.id, name=row.name, kind=row.kind, role=role, head=row.head))  # type: ignore[arg-type]
+            result.append(wire.WorkspaceInfo(id=workspace_id, name=name, kind=kind, role=role, head=head))  # type: ignore[arg-type]
     return result
 
 
@@ -159,39 +159,6 @@ def pull_page(session: Session, workspace: models.Workspace, since: int, limit: 
 _PULL_SQL = f"SELECT id, type, fields_json, seq FROM {models.Record.__tablename__} WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?"
 
 
-# -- the driver's own cursor, for the hottest statements ------------------------------------------
-# A pull page, and a push's few bulk statements, go straight to the DB-API cursor under the
-# session's transaction: SQLAlchemy's statement and result machinery costs more than SQLite's
-# own work on them. Their SQL is written with "?" and given PostgreSQL's "%s" there.
-
-
-def _driver_sql(connection: Connection, sql: str) -> str:
-    return sql if connection.dialect.name == "sqlite" else sql.replace("?", "%s")
-
-
-def _marks(count: int) -> str:
-    return ",".join("?" * count)
-
-
-def _driver_fetch(session: Session, sql: str, params: Sequence[Any]) -> list[Any]:
-    connection = session.connection()
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(_driver_sql(connection, sql), params)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
-def _driver_execute_many(session: Session, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-    connection = session.connection()
-    cursor = connection.connection.cursor()
-    try:
-        cursor.executemany(_driver_sql(connection, sql), rows)
-    finally:
-        cursor.close()
-
-
 _APPLIED_SQL = f"SELECT change_id, seq FROM {models.AppliedChange.__tablename__} WHERE workspace_id = ? AND change_id IN ({{}})"
 _RECORDS_BY_ID_SQL = f"SELECT id, workspace_id, type, fields_json, record_hash, seq FROM {models.Record.__tablename__} WHERE id IN ({{}})"
 _UPDATE_RECORD_SQL = f"UPDATE {models.Record.__tablename__} SET fields_json = ?, record_hash = ?, seq = ? WHERE id = ?"
@@ -214,7 +181,7 @@ def _page_rows(session: Session, workspace_id: str, since: int, limit: int) -> I
     else:
         cursor = raw.driver_connection.cursor(name=f"pull_{uuid.uuid4().hex}")
         cursor.itersize = PULL_BATCH_ROWS
-    cursor.execute(_driver_sql(connection, _PULL_SQL), (workspace_id, since, limit))
+    cursor.execute(driver_sql(connection, _PULL_SQL), (workspace_id, since, limit))
     try:
         yield from cursor
     finally:
@@ -368,8 +335,8 @@ class _PushRun:
         self.known_absent.update(wanted)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            for record_id, workspace_id, record_type, fields_json, stored_hash, seq in _driver_fetch(
-                self.session, _RECORDS_BY_ID_SQL.format(_marks(len(chunk))), chunk
+            for record_id, workspace_id, record_type, fields_json, stored_hash, seq in driver_fetch(
+                self.session, _RECORDS_BY_ID_SQL.format(marks(len(chunk))), chunk
             ):
                 self.known_absent.discard(record_id)
                 if workspace_id != self.workspace.id:
@@ -436,11 +403,11 @@ class _PushRun:
                 inserts.append((record_id, self.workspace.id, slot.record.type, fields_json, new_hash, slot.seq))
                 self.new_records += 1
         if updates:
-            _driver_execute_many(self.session, _UPDATE_RECORD_SQL, updates)
+            driver_execute_many(self.session, _UPDATE_RECORD_SQL, updates)
         if inserts:
-            _driver_execute_many(self.session, _INSERT_RECORD_SQL, inserts)
+            driver_execute_many(self.session, _INSERT_RECORD_SQL, inserts)
         if applied:
-            _driver_execute_many(self.session, _INSERT_APPLIED_SQL, [
+            driver_execute_many(self.session, _INSERT_APPLIED_SQL, [
                 (self.workspace.id, change_id, record_id, self.slots[record_id].seq if record_id in self.slots else 0)
                 for change_id, record_id in applied
             ])
@@ -498,7 +465,7 @@ def _push_once(
         seen: dict[str, int] = {}
         for start in range(0, len(change_ids), 500):
             chunk = change_ids[start:start + 500]
-            seen.update(_driver_fetch(session, _APPLIED_SQL.format(_marks(len(chunk))), [workspace.id, *chunk]))
+            seen.update(driver_fetch(session, _APPLIED_SQL.format(marks(len(chunk))), [workspace.id, *chunk]))
         run.prefetch(change.record_id for _, change in parsed if isinstance(change, Change))
         outcome = PushOutcome()
         applied: list[tuple[str, str]] = []
