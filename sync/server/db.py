@@ -20,7 +20,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -149,12 +149,6 @@ class Database:
         else:
             with self._write_sessions() as session, session.begin():
                 yield session
-
-    def lock_workspace(self, session: Session, workspace_id: str) -> models.Workspace | None:
-        query = select(models.Workspace).where(models.Workspace.id == workspace_id)
-        if not self.is_sqlite:
-            query = query.with_for_update()
-        return session.scalars(query).first()
 
     def dispose(self) -> None:
         self.engine.dispose()

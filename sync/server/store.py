@@ -59,7 +59,20 @@ class BadRequest(ValueError):
 # -- roles ----------------------------------------------------------------------------------
 
 
-def role_in(session: Session, user: models.User | None, workspace: models.Workspace, public_library: bool) -> str | None:
+@dataclass
+class LockedWorkspace:
+    """A workspace row as a push holds it, locked until its transaction ends: what the push reads and writes."""
+
+    id: str
+    kind: str
+    owner_id: int | None
+    head: int
+    digest: str
+    record_count: int
+
+
+def role_in(session: Session, user: models.User | None, workspace: models.Workspace | LockedWorkspace,
+            public_library: bool) -> str | None:
     if workspace.kind == "personal":
         # Nobody else, not even a server admin, sees someone's personal workspace.
         return "admin" if user is not None and user.id == workspace.owner_id else None
@@ -77,15 +90,21 @@ def workspace_for(
     session: Session, workspace_id: str, user: models.User | None, public_library: bool, need: str = "reader"
 ) -> tuple[models.Workspace, str]:
     workspace = session.get(models.Workspace, workspace_id) if len(workspace_id) <= 64 else None
+    return workspace, _role_needed(session, workspace_id, workspace, user, public_library, need)  # type: ignore[return-value]
+
+
+def _role_needed(session: Session, workspace_id: str, workspace: models.Workspace | LockedWorkspace | None,
+                 user: models.User | None, public_library: bool, need: str) -> str:
+    """The caller's role in the workspace; NotFound if none (or no workspace), Forbidden if below ``need``."""
     role = role_in(session, user, workspace, public_library) if workspace is not None else None
     if workspace is None or role is None:
         raise NotFound(workspace_id)
     if ROLE_ORDER[role] < ROLE_ORDER[need]:
         raise Forbidden(f"your role in {workspace_id!r} is {role}; this needs {need} or above")
-    return workspace, role
+    return role
 
 
-def write_role_needed(workspace: models.Workspace) -> str:
+def write_role_needed(workspace: models.Workspace | LockedWorkspace) -> str:
     return "editor" if workspace.kind == "library" else "member"
 
 
@@ -157,6 +176,19 @@ def pull_page(session: Session, workspace: models.Workspace, since: int, limit: 
 
 
 _PULL_SQL = f"SELECT id, type, fields_json, seq FROM {models.Record.__tablename__} WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?"
+
+
+_LOCK_WORKSPACE_SQL = f"SELECT id, kind, owner_id, head, digest, record_count FROM {models.Workspace.__tablename__} WHERE id = ?"
+_SAVE_WORKSPACE_SQL = f"UPDATE {models.Workspace.__tablename__} SET head = ?, digest = ?, record_count = ? WHERE id = ?"
+
+
+def _lock_workspace(session: Session, workspace_id: str) -> LockedWorkspace | None:
+    """The workspace row, locked until the transaction ends: SQLite's write transaction already
+    holds the whole database; PostgreSQL locks the row, so a workspace's pushes take turns and
+    its sequence numbers are committed in the order they are given."""
+    sqlite = session.connection().dialect.name == "sqlite"
+    rows = driver_fetch(session, _LOCK_WORKSPACE_SQL + ("" if sqlite else " FOR UPDATE"), (workspace_id,))
+    return LockedWorkspace(*rows[0]) if rows else None
 
 
 _APPLIED_SQL = f"SELECT change_id, seq FROM {models.AppliedChange.__tablename__} WHERE workspace_id = ? AND change_id IN ({{}})"
@@ -319,7 +351,7 @@ _CHANGE_TITLES = {
 class _PushRun:
     """One push inside one transaction: the merge happens in memory, then the writes go out in bulk."""
 
-    def __init__(self, session: Session, workspace: models.Workspace, limits: ServerLimits, now: int) -> None:
+    def __init__(self, session: Session, workspace: LockedWorkspace, limits: ServerLimits, now: int) -> None:
         self.session = session
         self.workspace = workspace
         self.limits = limits
@@ -411,9 +443,8 @@ class _PushRun:
                 (self.workspace.id, change_id, record_id, self.slots[record_id].seq if record_id in self.slots else 0)
                 for change_id, record_id in applied
             ])
-        self.workspace.head = self.head
-        self.workspace.digest = self.digest
-        self.workspace.record_count = self.workspace.record_count + self.new_records
+        driver_execute_many(self.session, _SAVE_WORKSPACE_SQL,
+                            [(self.head, self.digest, self.workspace.record_count + self.new_records, self.workspace.id)])
 
 
 def push(
@@ -455,11 +486,11 @@ def _push_once(
     check_role: bool,
 ) -> PushOutcome:
     with db.write() as session:
-        workspace = db.lock_workspace(session, workspace_id)
+        workspace = _lock_workspace(session, workspace_id)
         if workspace is None:
             raise NotFound(workspace_id)
         if check_role:
-            workspace_for(session, workspace_id, user, public_library, need=write_role_needed(workspace))
+            _role_needed(session, workspace_id, workspace, user, public_library, write_role_needed(workspace))
         run = _PushRun(session, workspace, limits, now_ms())
         change_ids = [change_id for change_id, _ in parsed]
         seen: dict[str, int] = {}
