@@ -9,9 +9,9 @@ that accept it (zstd or gzip, ``sync.coding``).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import zlib
-import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 

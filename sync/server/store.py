@@ -178,27 +178,6 @@ def pull_page(session: Session, workspace: models.Workspace, since: int, limit: 
 _PULL_SQL = f"SELECT id, type, fields_json, seq FROM {models.Record.__tablename__} WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?"
 
 
-_LOCK_WORKSPACE_SQL = f"SELECT id, kind, owner_id, head, digest, record_count FROM {models.Workspace.__tablename__} WHERE id = ?"
-_SAVE_WORKSPACE_SQL = f"UPDATE {models.Workspace.__tablename__} SET head = ?, digest = ?, record_count = ? WHERE id = ?"
-
-
-def _lock_workspace(session: Session, workspace_id: str) -> LockedWorkspace | None:
-    """The workspace row, locked until the transaction ends: SQLite's write transaction already
-    holds the whole database; PostgreSQL locks the row, so a workspace's pushes take turns and
-    its sequence numbers are committed in the order they are given."""
-    sqlite = session.connection().dialect.name == "sqlite"
-    rows = driver_fetch(session, _LOCK_WORKSPACE_SQL + ("" if sqlite else " FOR UPDATE"), (workspace_id,))
-    return LockedWorkspace(*rows[0]) if rows else None
-
-
-_APPLIED_SQL = f"SELECT change_id, seq FROM {models.AppliedChange.__tablename__} WHERE workspace_id = ? AND change_id IN ({{}})"
-_RECORDS_BY_ID_SQL = f"SELECT id, workspace_id, type, fields_json, record_hash, seq FROM {models.Record.__tablename__} WHERE id IN ({{}})"
-_UPDATE_RECORD_SQL = f"UPDATE {models.Record.__tablename__} SET fields_json = ?, record_hash = ?, seq = ? WHERE id = ?"
-_INSERT_RECORD_SQL = (f"INSERT INTO {models.Record.__tablename__} (id, workspace_id, type, fields_json, record_hash, seq) "
-                      "VALUES (?, ?, ?, ?, ?, ?)")
-_INSERT_APPLIED_SQL = f"INSERT INTO {models.AppliedChange.__tablename__} (workspace_id, change_id, record_id, seq) VALUES (?, ?, ?, ?)"
-
-
 def _page_rows(session: Session, workspace_id: str, since: int, limit: int) -> Iterator[Any]:
     """The rows of a page straight from the driver's cursor, as they are iterated.
 
@@ -244,6 +223,28 @@ def _page_parts(session: Session, workspace: models.Workspace, page: Page, limit
 
 
 # -- push -------------------------------------------------------------------------------------
+
+
+# A push's statements go to the driver's cursor (see sync/server/db.py).
+_LOCK_WORKSPACE_SQL = f"SELECT id, kind, owner_id, head, digest, record_count FROM {models.Workspace.__tablename__} WHERE id = ?"
+_SAVE_WORKSPACE_SQL = f"UPDATE {models.Workspace.__tablename__} SET head = ?, digest = ?, record_count = ? WHERE id = ?"
+
+
+def _lock_workspace(session: Session, workspace_id: str) -> LockedWorkspace | None:
+    """The workspace row, locked until the transaction ends: SQLite's write transaction already
+    holds the whole database; PostgreSQL locks the row, so a workspace's pushes take turns and
+    its sequence numbers are committed in the order they are given."""
+    sqlite = session.connection().dialect.name == "sqlite"
+    rows = driver_fetch(session, _LOCK_WORKSPACE_SQL + ("" if sqlite else " FOR UPDATE"), (workspace_id,))
+    return LockedWorkspace(*rows[0]) if rows else None
+
+
+_APPLIED_SQL = f"SELECT change_id, seq FROM {models.AppliedChange.__tablename__} WHERE workspace_id = ? AND change_id IN ({{}})"
+_RECORDS_BY_ID_SQL = f"SELECT id, workspace_id, type, fields_json, record_hash, seq FROM {models.Record.__tablename__} WHERE id IN ({{}})"
+_UPDATE_RECORD_SQL = f"UPDATE {models.Record.__tablename__} SET fields_json = ?, record_hash = ?, seq = ? WHERE id = ?"
+_INSERT_RECORD_SQL = (f"INSERT INTO {models.Record.__tablename__} (id, workspace_id, type, fields_json, record_hash, seq) "
+                      "VALUES (?, ?, ?, ?, ?, ?)")
+_INSERT_APPLIED_SQL = f"INSERT INTO {models.AppliedChange.__tablename__} (workspace_id, change_id, record_id, seq) VALUES (?, ?, ?, ?)"
 
 
 @dataclass
