@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -30,6 +31,8 @@ GZIP_REQUEST_MIN_BYTES = 1024
 # The most a pull page may inflate to here (a server from before the page byte cap sends up
 # to 1000 records of 256 KiB); a compression bomb from a hostile server stops there.
 MAX_PAGE_BYTES = 300 * 1024 * 1024
+# How long a pull leaves the interpreter to its page-fetching thread before parsing (see _fetch_soon).
+REQUEST_SEND_GRACE_S = 0.001
 DEFAULT_CHUNK_BYTES = 1024 * 1024
 # Downloads are written in small pieces: bytes read before a cut are kept in the .part file
 # (a 64 KiB read that a 2G link cuts half-way would lose all of it, every time).
@@ -371,6 +374,10 @@ class SyncClient:
 
         ahead = fetcher.submit(fetch)
         under_way.wait(timeout=1.0)  # (normally at once; the timeout only guards a stopped helper)
+        # Then a moment with the interpreter free: the helper needs it several times before its
+        # request is out (the connection check, the send), and orjson holds it for the whole parse.
+        # Without this moment the next page was asked for only after this one was parsed.
+        time.sleep(REQUEST_SEND_GRACE_S)
         return ahead
 
     def push(self, workspace: str, changes: Sequence[Mapping[str, Any] | wire.ChangeIn]) -> wire.PushResponse:
