@@ -346,11 +346,12 @@ def create_app(settings: ServerSettings, db: Database | None = None, migrate: bo
             raise ProblemError(401, "sign in first: POST /api/v1/auth/token", headers={"WWW-Authenticate": "Bearer"})
 
         def answer() -> bytes:
-            body = workspaces_answer(header)
+            # HotPaths looked the token up already and found it refused: say precisely why.
+            with db.read() as session:
+                identify(session, header)
+            body = workspaces_answer(header)  # identify() raised unless the token is good after all
             if body is None:
-                with db.read() as session:
-                    identify(session, header)  # raises the precise 401
-                raise AssertionError("unreachable: the token was refused above")
+                raise AssertionError("unreachable: the token was accepted above")
             return body
 
         return Response(await run_in_threadpool(answer), media_type=JSON_TYPE)

@@ -90,7 +90,9 @@ def workspace_for(
     session: Session, workspace_id: str, user: models.User | None, public_library: bool, need: str = "reader"
 ) -> tuple[models.Workspace, str]:
     workspace = session.get(models.Workspace, workspace_id) if len(workspace_id) <= 64 else None
-    return workspace, _role_needed(session, workspace_id, workspace, user, public_library, need)  # type: ignore[return-value]
+    role = _role_needed(session, workspace_id, workspace, user, public_library, need)
+    assert workspace is not None  # _role_needed raised NotFound otherwise
+    return workspace, role
 
 
 def _role_needed(session: Session, workspace_id: str, workspace: models.Workspace | LockedWorkspace | None,
