@@ -197,8 +197,11 @@ def test_the_server_restarted_mid_sync(sync_server: SyncServer, tmp_path: Path) 
     ids = _fill(laptop, person.personal, 400)
     restarted = threading.Event()
 
-    def restart_soon() -> None:
-        time.sleep(0.4)
+    def restart_mid_sync() -> None:
+        # Once the sync is under way (its first pushes relayed), not after a guessed delay.
+        deadline = time.monotonic() + 30
+        while proxy.bytes_relayed < 10_000 and time.monotonic() < deadline:
+            time.sleep(0.01)  # the pace of polling
         sync_server.process.kill()
         time.sleep(0.5)
         sync_server.process.start()
@@ -206,7 +209,7 @@ def test_the_server_restarted_mid_sync(sync_server: SyncServer, tmp_path: Path) 
 
     with FaultyProxy(("127.0.0.1", sync_server.port)) as proxy:
         proxy.latency_s = 0.03  # slow enough that the restart falls inside the sync
-        restarter = threading.Thread(target=restart_soon)
+        restarter = threading.Thread(target=restart_mid_sync)
         restarter.start()
         report = laptop.engine(proxy.url, page_limit=20, max_attempts=40, backoff_max=0.5).sync()
         restarter.join()
